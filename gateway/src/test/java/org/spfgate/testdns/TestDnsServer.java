@@ -54,7 +54,8 @@ import org.xbill.DNS.Type;
  *   <li>records of the asked type: NOERROR with them; CNAMEs inside the zone are followed and
  *       the chain is sent (a loop ends the chain: the client must detect it);</li>
  *   <li>a name with no record at all: NXDOMAIN; a name with records of other types only:
- *       NOERROR with an empty answer (NODATA). Both carry a SOA in the authority section whose
+ *       NOERROR with an empty answer (NODATA); likewise at the end of a CNAME chain. Negative
+ *       answers carry a SOA in the authority section whose
  *       TTL and minimum are {@link TestZone#negativeTtl(long)}, so clients can cache them
  *       (RFC 2308);</li>
  *   <li>a name with a fault: nothing ({@code TIMEOUT}), SERVFAIL, REFUSED, or a reply that
@@ -298,7 +299,8 @@ public final class TestDnsServer implements AutoCloseable {
         for (Record r : resolution.answer()) {
             response.addRecord(r, Section.ANSWER);
         }
-        if (resolution.answer().isEmpty() || resolution.rcode() == Rcode.NXDOMAIN) {
+        int qtype = question.getType();
+        if (resolution.answer().stream().noneMatch(r -> r.getType() == qtype)) {
             response.addRecord(soa(), Section.AUTHORITY);
         }
         byte[] bytes = response.toWire();
