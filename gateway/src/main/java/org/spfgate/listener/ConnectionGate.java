@@ -1,0 +1,101 @@
+package org.spfgate.listener;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.spfgate.session.SmtpSession;
+import org.subethamail.smtp.server.Session;
+import org.subethamail.smtp.server.SessionHandler;
+
+/**
+ * Admits or refuses each new connection before the greeting, and keeps the per-connection
+ * {@link SmtpSession} for the commands. Refusals (SPEC section 3): over {@code max_connections}
+ * or over {@code max_connections_per_ip} from one client IP (the PROXY-protocol source when
+ * enabled): {@code 421 4.7.0}; while shutting down: {@code 421 4.3.2}. Shared by all listen
+ * addresses, so the limits hold for the whole gateway.
+ */
+final class ConnectionGate implements SessionHandler {
+
+    private final int maxConnections;
+    private final int maxConnectionsPerIp;
+    private final Function<InetSocketAddress, SmtpSession> sessions;
+    private final AtomicInteger open = new AtomicInteger();
+    private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
+    private final Map<Session, Connection> connections = new ConcurrentHashMap<>();
+    private volatile boolean shuttingDown;
+
+    ConnectionGate(int maxConnections, int maxConnectionsPerIp, Function<InetSocketAddress, SmtpSession> sessions) {
+        this.maxConnections = maxConnections;
+        this.maxConnectionsPerIp = maxConnectionsPerIp;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public SessionAcceptance accept(Session session) {
+        if (shuttingDown) {
+            return SessionAcceptance.failure(421, "4.3.2 Service shutting down, try again later");
+        }
+        if (open.incrementAndGet() > maxConnections) {
+            open.decrementAndGet();
+            return SessionAcceptance.failure(421, "4.7.0 Too many connections, try again later");
+        }
+        InetAddress ip = session.getRemoteAddress().getAddress();
+        int fromThisIp = perIp.merge(ip, 1, Integer::sum);
+        if (fromThisIp > maxConnectionsPerIp) {
+            release(ip);
+            return SessionAcceptance.failure(421, "4.7.0 Too many connections from " + ip.getHostAddress()
+                    + ", try again later");
+        }
+        connections.put(session, new Connection(session, sessions.apply(session.getRemoteAddress())));
+        return SessionAcceptance.success();
+    }
+
+    @Override
+    public void onSessionEnd(Session session) {
+        Connection connection = connections.remove(session);
+        if (connection != null) {
+            connection.smtp().close();
+        }
+        release(session.getRemoteAddress().getAddress());
+    }
+
+    private void release(InetAddress ip) {
+        perIp.computeIfPresent(ip, (k, n) -> n == 1 ? null : n - 1);
+        open.decrementAndGet();
+    }
+
+    /** The connection a command arrived on; {@code null} if the gate never admitted it. */
+    Connection connection(Session session) {
+        return connections.get(session);
+    }
+
+    /** From now on new connections and new transactions get {@code 421 4.3.2}. */
+    void beginShutdown() {
+        shuttingDown = true;
+    }
+
+    boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /**
+     * Closes every connection that is between transactions and not executing a command, with
+     * {@code 421 4.3.2} (RFC 5321 3.8: a server shutting down may send 421 at any time).
+     *
+     * @return how many connections are still open (busy with a transaction)
+     */
+    int closeIdleConnections() {
+        for (Connection connection : List.copyOf(connections.values())) {
+            connection.closeIfIdle();
+        }
+        return connections.size();
+    }
+
+    int openConnections() {
+        return open.get();
+    }
+}
