@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.spfgate.metrics.ConnectionOutcome;
+import org.spfgate.metrics.GatewayMetrics;
 import org.spfgate.session.SmtpSession;
 import org.subethamail.smtp.server.Session;
 import org.subethamail.smtp.server.SessionHandler;
@@ -23,34 +25,42 @@ final class ConnectionGate implements SessionHandler {
     private final int maxConnections;
     private final int maxConnectionsPerIp;
     private final Function<InetSocketAddress, SmtpSession> sessions;
+    private final GatewayMetrics metrics;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
     private final Map<Session, Connection> connections = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
 
-    ConnectionGate(int maxConnections, int maxConnectionsPerIp, Function<InetSocketAddress, SmtpSession> sessions) {
+    ConnectionGate(int maxConnections, int maxConnectionsPerIp, Function<InetSocketAddress, SmtpSession> sessions,
+            GatewayMetrics metrics) {
         this.maxConnections = maxConnections;
         this.maxConnectionsPerIp = maxConnectionsPerIp;
         this.sessions = sessions;
+        this.metrics = metrics;
     }
 
     @Override
     public SessionAcceptance accept(Session session) {
         if (shuttingDown) {
+            metrics.connectionOpened(ConnectionOutcome.REFUSED_SHUTDOWN);
             return SessionAcceptance.failure(421, "4.3.2 Service shutting down, try again later");
         }
         if (open.incrementAndGet() > maxConnections) {
             open.decrementAndGet();
+            metrics.connectionOpened(ConnectionOutcome.REFUSED_LIMIT);
             return SessionAcceptance.failure(421, "4.7.0 Too many connections, try again later");
         }
         InetAddress ip = session.getRemoteAddress().getAddress();
         int fromThisIp = perIp.merge(ip, 1, Integer::sum);
         if (fromThisIp > maxConnectionsPerIp) {
             release(ip);
+            metrics.connectionOpened(ConnectionOutcome.REFUSED_PER_IP);
             return SessionAcceptance.failure(421, "4.7.0 Too many connections from " + ip.getHostAddress()
                     + ", try again later");
         }
         connections.put(session, new Connection(session, sessions.apply(session.getRemoteAddress())));
+        metrics.connectionOpened(ConnectionOutcome.ACCEPTED);
+        metrics.sessionStarted();
         return SessionAcceptance.success();
     }
 
@@ -59,6 +69,7 @@ final class ConnectionGate implements SessionHandler {
         Connection connection = connections.remove(session);
         if (connection != null) {
             connection.smtp().close();
+            metrics.sessionEnded();
         }
         release(session.getRemoteAddress().getAddress());
     }
