@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -252,29 +249,15 @@ class ListenerDialogTest {
         }
     }
 
-    /** A self-signed RSA certificate and its PKCS#8 key as PEM files, made with the JDK's keytool. */
+    /** A committed self-signed test certificate and its key (see test resources tls/README.md). */
     static Path[] selfSignedPem(Path dir) throws Exception {
-        Path store = dir.resolve("tls.p12");
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "mx", "-keyalg", "RSA",
-                "-keysize", "2048", "-dname", "CN=mx.gateway.test", "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IOException("keytool failed: " + output);
-        }
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(store)) {
-            ks.load(in, "changeit".toCharArray());
-        }
-        Base64.Encoder b64 = Base64.getMimeEncoder(64, "\n".getBytes());
         Path cert = dir.resolve("tls.crt");
         Path key = dir.resolve("tls.key");
-        Files.writeString(cert, "-----BEGIN CERTIFICATE-----\n"
-                + b64.encodeToString(ks.getCertificate("mx").getEncoded()) + "\n-----END CERTIFICATE-----\n");
-        Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
-                + b64.encodeToString(ks.getKey("mx", "changeit".toCharArray()).getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        try (var c = ListenerDialogTest.class.getResourceAsStream("/tls/ec.crt");
+                var k = ListenerDialogTest.class.getResourceAsStream("/tls/ec.key")) {
+            Files.copy(c, cert);
+            Files.copy(k, key);
+        }
         return new Path[] {cert, key};
     }
 
