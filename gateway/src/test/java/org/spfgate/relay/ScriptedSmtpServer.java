@@ -36,6 +36,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
     volatile String finalReply = "250 2.0.0 Ok: queued as 4ABC";
     volatile Silence silence = Silence.NEVER;
     volatile boolean closeAfterEachTransaction;
+    /** Answer EHLO with 502, as a server from before RFC 1869 does. */
+    volatile boolean ehloUnknown;
 
     final AtomicInteger connections = new AtomicInteger();
     /** Connections that ended (EOF) while the server was reading message data. */
@@ -85,6 +87,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
                 switch (verb) {
                     case "EHLO" -> {
+                        if (ehloUnknown) {
+                            reply(out, "502 5.5.2 Error: command not recognized");
+                            continue;
+                        }
                         StringBuilder r = new StringBuilder("250");
                         r.append(ehloKeywords.isEmpty() ? " " : "-").append("internal.test");
                         for (int i = 0; i < ehloKeywords.size(); i++) {
