@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -51,6 +52,10 @@ final class DownstreamConnection implements AutoCloseable {
     private long idleSinceNanos;
 
     /** STARTTLS was offered and tried but the handshake failed; opportunistic TLS retries in plain. */
+    /** How to start TLS: the socket factory, and whether the certificate must name the host. */
+    record TlsClient(SSLSocketFactory factory, boolean verifyHostName) {
+    }
+
     static final class StartTlsFailed extends IOException {
         StartTlsFailed(Throwable cause) {
             super("TLS handshake with the internal server failed: " + cause.getMessage(), cause);
@@ -71,11 +76,11 @@ final class DownstreamConnection implements AutoCloseable {
      * @throws StartTlsFailed    opportunistic TLS failed in the handshake
      * @throws IOException       unreachable, lost, silent, or not speaking SMTP
      */
-    static DownstreamConnection connect(RelayConfig config, String heloName, SSLSocketFactory tlsFactory,
+    static DownstreamConnection connect(RelayConfig config, String heloName, TlsClient tlsClient,
             boolean tryStartTls, ScheduledExecutorService timer) throws IOException, DownstreamRefusal {
         DownstreamConnection c = new DownstreamConnection(config, timer);
         try {
-            c.open(heloName, tlsFactory, tryStartTls);
+            c.open(heloName, tlsClient, tryStartTls);
             return c;
         } catch (IOException | DownstreamRefusal | RuntimeException e) {
             c.close();
@@ -83,7 +88,7 @@ final class DownstreamConnection implements AutoCloseable {
         }
     }
 
-    private void open(String heloName, SSLSocketFactory tlsFactory, boolean tryStartTls)
+    private void open(String heloName, TlsClient tlsClient, boolean tryStartTls)
             throws IOException, DownstreamRefusal {
         Socket s = new Socket();
         socket = s;
@@ -125,8 +130,14 @@ final class DownstreamConnection implements AutoCloseable {
         if (in.available() > 0) {
             throw new IOException("internal server sent data after its STARTTLS reply");
         }
-        SSLSocket ssl = (SSLSocket) tlsFactory.createSocket(s, config.host(), config.port(), true);
+        SSLSocket ssl = (SSLSocket) tlsClient.factory().createSocket(s, config.host(), config.port(), true);
         ssl.setUseClientMode(true);
+        if (tlsClient.verifyHostName()) {
+            SSLParameters parameters = ssl.getSSLParameters();
+            // RFC 7817 section 3 / RFC 6125: the certificate must name the host we connected to.
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            ssl.setSSLParameters(parameters);
+        }
         try {
             ssl.startHandshake();
         } catch (SSLException e) {

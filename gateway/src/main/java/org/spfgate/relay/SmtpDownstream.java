@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
@@ -34,7 +33,8 @@ import org.spfgate.config.RelayConfig;
  * ({@code 451 4.7.4} not offered, {@code 451 4.7.5} handshake failed). Neither verifies the
  * internal server's certificate (Postfix's {@code may} / {@code encrypt} levels): internal
  * servers mostly present self-signed or private-CA certificates, and the config names no trust
- * store. A caller that wants verification passes its own {@link SSLContext}.
+ * store. A caller that wants verification passes its own {@link SSLContext}; then the chain and
+ * the host name are checked.
  */
 public final class SmtpDownstream implements Downstream {
 
@@ -45,7 +45,7 @@ public final class SmtpDownstream implements Downstream {
 
     private final RelayConfig config;
     private final String heloName;
-    private final SSLSocketFactory tlsFactory;
+    private final DownstreamConnection.TlsClient tls;
     private final ScheduledThreadPoolExecutor timer;
     private final Semaphore transactions;
     private final Deque<DownstreamConnection> idle = new ConcurrentLinkedDeque<>();
@@ -60,14 +60,21 @@ public final class SmtpDownstream implements Downstream {
      * @param heloName our name in EHLO ({@code server.hostname})
      */
     public SmtpDownstream(RelayConfig config, String heloName) {
-        this(config, heloName, unverifiedTls());
+        this(config, heloName, new DownstreamConnection.TlsClient(unverifiedTls().getSocketFactory(), false));
     }
 
-    /** As above, with the TLS context that decides which certificates of the internal server to trust. */
-    public SmtpDownstream(RelayConfig config, String heloName, SSLContext tls) {
+    /**
+     * As above, but the internal server's certificate must chain to what {@code trust} trusts and
+     * name {@code relay.host}.
+     */
+    public SmtpDownstream(RelayConfig config, String heloName, SSLContext trust) {
+        this(config, heloName, new DownstreamConnection.TlsClient(trust.getSocketFactory(), true));
+    }
+
+    private SmtpDownstream(RelayConfig config, String heloName, DownstreamConnection.TlsClient tls) {
         this.config = Objects.requireNonNull(config, "config");
         this.heloName = Objects.requireNonNull(heloName, "heloName");
-        this.tlsFactory = tls.getSocketFactory();
+        this.tls = tls;
         if (config.connections() < 1) {
             throw new IllegalArgumentException("relay.connections must be at least 1");
         }
@@ -175,10 +182,10 @@ public final class SmtpDownstream implements Downstream {
     private DownstreamConnection connect() throws DownstreamRefusal {
         try {
             try {
-                return DownstreamConnection.connect(config, heloName, tlsFactory, true, timer);
+                return DownstreamConnection.connect(config, heloName, tls, true, timer);
             } catch (DownstreamConnection.StartTlsFailed e) {
                 // Opportunistic TLS: a failed handshake is no reason not to deliver (Postfix does the same).
-                return DownstreamConnection.connect(config, heloName, tlsFactory, false, timer);
+                return DownstreamConnection.connect(config, heloName, tls, false, timer);
             }
         } catch (IOException e) {
             contact(false);
@@ -251,7 +258,7 @@ public final class SmtpDownstream implements Downstream {
             return c != null && c.ok(); // A probe is running; do not pile up behind it.
         }
         try {
-            DownstreamConnection.connect(config, heloName, tlsFactory, false, timer).quit();
+            DownstreamConnection.connect(config, heloName, tls, false, timer).quit();
             contact(true);
             return true;
         } catch (IOException | DownstreamRefusal e) {
