@@ -97,7 +97,7 @@ public final class SpfPolicy {
         String ip = ipText(v.clientIp());
         String later = deferred ? "; try again later" : "";
         return switch (v.result()) {
-            case FAIL -> failText(v);
+            case FAIL -> failText(v) + later;
             case SOFTFAIL -> domain + " does not designate " + ip + " as permitted sender (SPF softfail)" + later;
             case TEMPERROR -> "temporary SPF error for " + domain + withProblem(v) + later;
             case PERMERROR -> "SPF record of " + domain + " is invalid" + withProblem(v) + later;
