@@ -2,9 +2,11 @@ package org.spfgate.dns;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,8 +123,8 @@ public final class SpfDnsClient implements SpfDns {
     @Override
     public DnsAnswer<InetAddress> addresses(String name, boolean ipv6) {
         return ipv6
-                ? lookup(name, Type.AAAA, record -> ((AAAARecord) record).getAddress())
-                : lookup(name, Type.A, record -> ((ARecord) record).getAddress());
+                ? lookup(name, Type.AAAA, record -> ipv6Address((AAAARecord) record))
+                : lookup(name, Type.A, record -> ipv4Address((ARecord) record));
     }
 
     @Override
@@ -178,14 +180,9 @@ public final class SpfDnsClient implements SpfDns {
     private static <T> DnsAnswer<T> found(List<Record> records, Function<Record, T> convert) {
         List<T> values = new ArrayList<>(records.size());
         for (Record r : records) {
-            T value = convert.apply(r);
-            if (value != null) {
-                values.add(value);
-            }
+            values.add(convert.apply(r));
         }
-        // Every record was a null MX (RFC 7505): an answer, yet no host. Not a void lookup.
-        return values.isEmpty() ? new DnsAnswer<>(DnsAnswer.Status.FOUND, List.of(), "no host")
-                : DnsAnswer.found(values);
+        return DnsAnswer.found(values);
     }
 
     /** What one lookup came to, before conversion: status, records, TTL to cache it for. */
@@ -317,9 +314,30 @@ public final class SpfDnsClient implements SpfDns {
         return joined.toString(StandardCharsets.UTF_8);
     }
 
-    /** A target without the trailing dot; null for the root (a null MX, RFC 7505). */
+    /** The bare address: dnsjava's {@code getAddress()} would carry the owner name along. */
+    private static InetAddress ipv4Address(ARecord record) {
+        try {
+            return InetAddress.getByAddress(record.rdataToWireCanonical());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("an A record holds 4 bytes", e);
+        }
+    }
+
+    /**
+     * An AAAA answer stays an IPv6 address, even an IPv4-mapped one: dnsjava's {@code getAddress()}
+     * would hand back an {@code Inet4Address} for {@code ::ffff:a.b.c.d}.
+     */
+    private static InetAddress ipv6Address(AAAARecord record) {
+        try {
+            return Inet6Address.getByAddress(null, record.rdataToWireCanonical(), -1);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("an AAAA record holds 16 bytes", e);
+        }
+    }
+
+    /** A target without the trailing dot; the root (a null MX, RFC 7505) is the empty name. */
     private static String hostName(Name target) {
-        return target.equals(Name.root) ? null : target.toString(true);
+        return target.equals(Name.root) ? "" : target.toString(true);
     }
 
     private static Name absoluteName(String name) throws TextParseException {

@@ -223,13 +223,23 @@ class SpfDnsClientTest {
     }
 
     @Test
-    void aNullMxIsAnAnswerWithNoHostsNotAVoidLookup() {
+    void aNullMxIsAnAnswerNamingTheEmptyHostNotAVoidLookup() {
         zone.mx("nomail.example.com", 0, ".");
 
         DnsAnswer<String> answer = client.mx("nomail.example.com");
 
         assertEquals(Status.FOUND, answer.status());
-        assertEquals(List.of(), answer.records());
+        assertEquals(List.of(""), answer.records());
+    }
+
+    @Test
+    void anIpv4MappedAaaaAnswerStaysAnIpv6Address() {
+        zone.aaaa("mapped.example.com", "::ffff:192.0.2.1");
+
+        InetAddress address = client.addresses("mapped.example.com", true).records().get(0);
+
+        assertTrue(address instanceof java.net.Inet6Address, address.toString());
+        assertEquals(16, address.getAddress().length);
     }
 
     @Test

@@ -154,7 +154,8 @@ class TestDnsServerTest {
         Map<String, Object> zonedata = Map.of(
                 "spfonly.example.net", List.of(Map.of("SPF", "v=spf1 -all"), Map.of("TXT", "NONE")),
                 "both.example.net", List.of(Map.of("SPF", "v=spf1 -all"), Map.of("TXT", List.of("v=spf1 ", "+all"))),
-                "spftimeout.example.net", List.of(Map.of("SPF", "v=spf1 -all"), "TIMEOUT"),
+                "spftimeout.example.net", List.of(Map.of("TXT", "v=spf1 -all"), "TIMEOUT"),
+                "txttimeout.example.net", List.of(Map.of("SPF", "v=spf1 -all"), "TIMEOUT"),
                 "mx.example.net", List.of(Map.of("MX", List.of(10, "mail.example.net"))));
         try (TestDnsServer dns = TestDnsServer.start(TestZone.fromSuiteZonedata(zonedata))) {
             assertTrue(ask(dns, "spfonly.example.net", Type.TXT).getSection(Section.ANSWER).isEmpty());
@@ -164,6 +165,7 @@ class TestDnsServerTest {
             assertEquals(List.of("v=spf1 ", "+all"), ((TXTRecord) both.get(0)).getStrings());
             assertEquals(1, ask(dns, "spftimeout.example.net", Type.TXT).getSection(Section.ANSWER).size());
             assertTimesOut(dns, "spftimeout.example.net", Type.A);
+            assertTimesOut(dns, "txttimeout.example.net", Type.TXT);
             assertEquals(Type.MX, ask(dns, "mx.example.net", Type.MX).getSection(Section.ANSWER).get(0).getType());
         }
     }
