@@ -26,7 +26,7 @@ final class JsonLine {
         ObjectNode o = JSON.createObjectNode();
         o.put("time", KeyValueLine.TIME.format(time));
         o.put("id", r.id());
-        o.put("client_ip", r.clientIp().getHostAddress());
+        o.put("client_ip", KeyValueLine.ip(r.clientIp()));
         putIfPresent(o, "client_name", r.clientName());
         putIfPresent(o, "helo", r.helo());
         putIfPresent(o, "from", r.sender());

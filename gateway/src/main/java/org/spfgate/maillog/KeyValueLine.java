@@ -1,5 +1,8 @@
 package org.spfgate.maillog;
 
+import inet.ipaddr.IPAddressString;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -34,7 +37,7 @@ final class KeyValueLine {
         LogValue client = r.clientName() == null
                 ? new LogValue().literal("unknown")
                 : new LogValue().text(r.clientName(), "[]");
-        field(line, "client", client.literal("[").literal(r.clientIp().getHostAddress()).literal("]"));
+        field(line, "client", client.literal("[").literal(ip(r.clientIp())).literal("]"));
         if (r.helo() != null) {
             field(line, "helo", new LogValue().text(r.helo()));
         }
@@ -91,6 +94,14 @@ final class KeyValueLine {
     /** {@code <address>}; brackets and commas inside the address are escaped so lists stay lists. */
     private static LogValue address(LogValue value, String address) {
         return value.literal("<").text(address, "<>,").literal(">");
+    }
+
+    /** RFC 5952 text for IPv6 ({@code 2001:db8::7}, as people grep for it), dotted quad for IPv4. */
+    static String ip(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            return new IPAddressString(address.getHostAddress()).getAddress().toCompressedString();
+        }
+        return address.getHostAddress();
     }
 
     static String seconds(TransactionRecord r) {
