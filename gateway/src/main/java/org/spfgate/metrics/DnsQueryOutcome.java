@@ -14,8 +14,10 @@ public enum DnsQueryOutcome {
     SERVFAIL,
     /** No answer within {@code dns.query_timeout}. */
     TIMEOUT,
-    /** Anything else: malformed answer, I/O error. */
-    ERROR;
+    /** Anything else: REFUSED, a malformed answer, an I/O error. */
+    ERROR,
+    /** Answered from the resolver's cache: no packet sent (counted, not timed). */
+    CACHED;
 
     private final String token = name().toLowerCase(Locale.ROOT);
 
