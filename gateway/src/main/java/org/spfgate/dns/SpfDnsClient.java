@@ -63,6 +63,13 @@ import org.xbill.DNS.Type;
  *   <li>Only TXT, A, AAAA, MX and PTR are ever asked: never type SPF (99), RFC 7208 3.1.</li>
  * </ul>
  *
+ * <p>Built on dnsjava's {@link Resolver} (one {@link SimpleResolver}, or an {@link
+ * ExtendedResolver} over several), not on its {@code LookupSession} and {@code Cache}: this class
+ * follows CNAMEs itself and keeps the mapped answers, so a warm lookup is one map probe
+ * ({@code DnsClientBench}: a few hundred ns against a few µs through {@code LookupSession}), and
+ * NODATA has one form whether fresh or cached (dnsjava's cache would turn it into a
+ * {@code NoSuchRRSetException}).
+ *
  * <p>Blocking by design: callers run on virtual threads.
  */
 public final class SpfDnsClient implements SpfDns {
