@@ -181,18 +181,22 @@ public final class SmtpDownstream implements Downstream {
 
     private DownstreamConnection connect() throws DownstreamRefusal {
         try {
-            try {
-                return DownstreamConnection.connect(config, heloName, tls, true, timer);
-            } catch (DownstreamConnection.StartTlsFailed e) {
-                // Opportunistic TLS: a failed handshake is no reason not to deliver (Postfix does the same).
-                return DownstreamConnection.connect(config, heloName, tls, false, timer);
-            }
+            return dial();
         } catch (IOException e) {
             contact(false);
             throw new DownstreamRefusal(new Reply(451, "4.4.1 internal server unreachable, try again later"), e);
         } catch (DownstreamRefusal e) {
             contact(false);
             throw e;
+        }
+    }
+
+    private DownstreamConnection dial() throws IOException, DownstreamRefusal {
+        try {
+            return DownstreamConnection.connect(config, heloName, tls, true, timer);
+        } catch (DownstreamConnection.StartTlsFailed e) {
+            // Opportunistic TLS: a failed handshake is no reason not to deliver (Postfix does the same).
+            return DownstreamConnection.connect(config, heloName, tls, false, timer);
         }
     }
 
@@ -215,6 +219,9 @@ public final class SmtpDownstream implements Downstream {
         }
         c.idle();
         idle.offerFirst(c);
+        if (closed && idle.remove(c)) {
+            c.quit(); // close() ran meanwhile and will not see it
+        }
     }
 
     /** The end of a transaction opened by {@link #open}: its slot is free again. */
@@ -258,7 +265,7 @@ public final class SmtpDownstream implements Downstream {
             return c != null && c.ok(); // A probe is running; do not pile up behind it.
         }
         try {
-            DownstreamConnection.connect(config, heloName, tls, false, timer).quit();
+            dial().quit();
             contact(true);
             return true;
         } catch (IOException | DownstreamRefusal e) {

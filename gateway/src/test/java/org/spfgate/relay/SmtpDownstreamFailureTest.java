@@ -72,6 +72,23 @@ class SmtpDownstreamFailureTest {
     }
 
     @Test
+    void aHealthProbeOfAStoppedInternalServerSaysUnreachable() throws IOException {
+        server.close();
+        try (SmtpDownstream fresh = downstream(true, 2)) {
+            assertFalse(fresh.isReachable());
+        }
+    }
+
+    @Test
+    void aHealthProbeSpeaksSmtpAndSaysQuit() throws Exception {
+        try (SmtpDownstream fresh = downstream(true, 2)) {
+            assertTrue(fresh.isReachable());
+        }
+        waitFor(() -> server.commands.contains("QUIT"));
+        assertEquals(List.of("EHLO mx.example.org", "QUIT"), server.commands);
+    }
+
+    @Test
     void anInternalServerThatAcceptsButNeverAnswersGives451AfterTheCommandTimeout() {
         server.silence = ScriptedSmtpServer.Silence.AT_GREETING;
         long start = System.nanoTime();
