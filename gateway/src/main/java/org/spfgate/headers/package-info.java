@@ -1,0 +1,17 @@
+/**
+ * Headers: the trace fields the gateway prepends, and the removal of forged ones.
+ *
+ * <p>Place in the message path: {@code listener → session → policy → headers → relay}. At DATA
+ * the session builds {@link org.spfgate.headers.SmtpTrace} and calls
+ * {@link org.spfgate.headers.TraceHeaders#checked} (or {@code #trusted} for a trusted client) to
+ * get the prepended bytes — Authentication-Results, Received-SPF, Received, top first (SPEC
+ * section 5) — and wraps the client's unstuffed message in
+ * {@link org.spfgate.headers.OwnAuthenticationResultsFilter}; both go to
+ * {@code DownstreamTransaction#data}. The {@code check} command prints
+ * {@link org.spfgate.headers.ReceivedSpfHeader#unfolded}.
+ *
+ * <p>Every renderer treats HELO and envelope addresses as hostile: the output is one
+ * well-formed field per header, US-ASCII, CRLF line ends, folded at spaces near 78 columns and
+ * never beyond RFC 5322's 998.
+ */
+package org.spfgate.headers;
