@@ -163,12 +163,15 @@ final class DownstreamConnection implements AutoCloseable {
             capabilities = ServerCapabilities.fromEhlo(ehlo.texts());
             return;
         }
-        // RFC 5321 section 3.2: a server that does not know EHLO is still spoken to with HELO.
-        ReplyLines helo = exchange("HELO " + heloName, config.timeouts().command());
-        if (helo.code() != 250) {
+        ReplyLines refused = ehlo;
+        if (ehlo.code() >= 500) {
+            // RFC 5321 section 3.2: a server that does not know EHLO is still spoken to with HELO.
+            refused = exchange("HELO " + heloName, config.timeouts().command());
+        }
+        if (refused.code() != 250) {
             quietQuit();
             throw new DownstreamRefusal(new Reply(451,
-                    "4.4.1 internal server refused our greeting: " + helo.toReply()));
+                    "4.4.1 internal server refused our greeting: " + refused.toReply()));
         }
         capabilities = ServerCapabilities.HELO_ONLY;
     }

@@ -303,6 +303,15 @@ class SmtpDownstreamFailureTest {
     }
 
     @Test
+    void aTemporaryRefusalOfEhloGives451WithTheServersText() {
+        server.greetingRefusal = "421 4.3.2 internal.test shutting down";
+        DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class, () -> downstream.open(plainEnvelope()));
+        assertEquals(new Reply(451, "4.4.1 internal server refused our greeting: 421 4.3.2 internal.test shutting down"),
+                refusal.reply());
+        assertTrue(server.commands.stream().noneMatch(c -> c.startsWith("HELO")), server.commands.toString());
+    }
+
+    @Test
     void aServerWithoutEhloStillGetsPlainMessagesButNo8BitMime() {
         server.ehloUnknown = true;
         DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class,
