@@ -42,7 +42,8 @@ final class DownstreamConnection implements AutoCloseable {
 
     private final RelayConfig config;
     private final ScheduledExecutorService timer;
-    private Socket socket;
+    private Socket tcp;        // the TCP socket, under TLS when STARTTLS was done
+    private Socket socket;     // what we read and write: tcp, or the TLS socket layered on it
     private InputStream in;
     private WriteDeadline deadline;
     private OutputStream out;
@@ -91,6 +92,7 @@ final class DownstreamConnection implements AutoCloseable {
     private void open(String heloName, TlsClient tlsClient, boolean tryStartTls)
             throws IOException, DownstreamRefusal {
         Socket s = new Socket();
+        tcp = s;
         socket = s;
         // SPEC section 8 / STACK-NOTES: Nagle meets delayed ACKs for a 40 ms floor per command.
         s.setTcpNoDelay(true);
@@ -161,19 +163,23 @@ final class DownstreamConnection implements AutoCloseable {
             capabilities = ServerCapabilities.fromEhlo(ehlo.texts());
             return;
         }
-        // RFC 5321 section 3.2: a server that does not know EHLO is still spoken to with HELO.
-        ReplyLines helo = exchange("HELO " + heloName, config.timeouts().command());
-        if (helo.code() != 250) {
+        ReplyLines refused = ehlo;
+        if (ehlo.code() >= 500) {
+            // RFC 5321 section 3.2: a server that does not know EHLO is still spoken to with HELO.
+            refused = exchange("HELO " + heloName, config.timeouts().command());
+        }
+        if (refused.code() != 250) {
             quietQuit();
             throw new DownstreamRefusal(new Reply(451,
-                    "4.4.1 internal server refused our greeting: " + helo.toReply()));
+                    "4.4.1 internal server refused our greeting: " + refused.toReply()));
         }
         capabilities = ServerCapabilities.HELO_ONLY;
     }
 
     private void streams(Socket s) throws IOException {
         in = new BufferedInputStream(s.getInputStream(), 8192);
-        deadline = new WriteDeadline(s.getOutputStream(), s, timer, config.timeouts().command());
+        // The alarm closes the TCP socket itself: closing a TLS socket would try to write close_notify.
+        deadline = new WriteDeadline(s.getOutputStream(), tcp, timer, config.timeouts().command());
         out = new BufferedOutputStream(deadline, 65536);
     }
 
@@ -315,7 +321,12 @@ final class DownstreamConnection implements AutoCloseable {
     @Override
     public void close() {
         broken = true;
-        Socket s = socket;
+        // TCP first: a TLS close_notify could block on a server that stopped reading.
+        closeQuietly(tcp);
+        closeQuietly(socket);
+    }
+
+    private static void closeQuietly(Socket s) {
         if (s != null) {
             try {
                 s.close();

@@ -18,6 +18,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.spfgate.config.RelayConfig;
 
 /**
@@ -37,6 +39,8 @@ import org.spfgate.config.RelayConfig;
  * the host name are checked.
  */
 public final class SmtpDownstream implements Downstream {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpDownstream.class);
 
     /** How long a connection may sit unused in the pool; well under common server idle limits. */
     static final Duration IDLE_LIMIT = Duration.ofSeconds(30);
@@ -149,10 +153,10 @@ public final class SmtpDownstream implements Downstream {
                 if (reused && !(e instanceof SocketTimeoutException)) {
                     continue; // The server closed the idle connection meanwhile: try a fresh one.
                 }
-                contact(false);
+                lostContact(e.toString());
                 throw new DownstreamRefusal(lost(e), e);
             }
-            contact(true);
+            contact();
             if (reply.isPositive()) {
                 return new RelayTransaction(this, c, config.verifyRecipients());
             }
@@ -181,18 +185,24 @@ public final class SmtpDownstream implements Downstream {
 
     private DownstreamConnection connect() throws DownstreamRefusal {
         try {
-            try {
-                return DownstreamConnection.connect(config, heloName, tls, true, timer);
-            } catch (DownstreamConnection.StartTlsFailed e) {
-                // Opportunistic TLS: a failed handshake is no reason not to deliver (Postfix does the same).
-                return DownstreamConnection.connect(config, heloName, tls, false, timer);
-            }
+            return dial();
         } catch (IOException e) {
-            contact(false);
+            lostContact(e.toString());
             throw new DownstreamRefusal(new Reply(451, "4.4.1 internal server unreachable, try again later"), e);
         } catch (DownstreamRefusal e) {
-            contact(false);
+            lostContact(e.reply().toString());
             throw e;
+        }
+    }
+
+    private DownstreamConnection dial() throws IOException, DownstreamRefusal {
+        try {
+            return DownstreamConnection.connect(config, heloName, tls, true, timer);
+        } catch (DownstreamConnection.StartTlsFailed e) {
+            // Opportunistic TLS: a failed handshake is no reason not to deliver (Postfix does the same).
+            log.warn("STARTTLS with {}:{} failed, relaying in plain text: {}", config.host(), config.port(),
+                    e.getCause().toString());
+            return DownstreamConnection.connect(config, heloName, tls, false, timer);
         }
     }
 
@@ -215,6 +225,9 @@ public final class SmtpDownstream implements Downstream {
         }
         c.idle();
         idle.offerFirst(c);
+        if (closed && idle.remove(c)) {
+            c.quit(); // close() ran meanwhile and will not see it
+        }
     }
 
     /** The end of a transaction opened by {@link #open}: its slot is free again. */
@@ -222,8 +235,20 @@ public final class SmtpDownstream implements Downstream {
         transactions.release();
     }
 
-    void contact(boolean ok) {
-        lastContact.set(new Contact(System.nanoTime(), ok));
+    /** The internal server answered. */
+    void contact() {
+        Contact before = lastContact.getAndSet(new Contact(System.nanoTime(), true));
+        if (before != null && !before.ok()) {
+            log.info("internal server {}:{} answers again", config.host(), config.port());
+        }
+    }
+
+    /** The internal server failed us; logged once per outage, not once per message. */
+    void lostContact(String why) {
+        Contact before = lastContact.getAndSet(new Contact(System.nanoTime(), false));
+        if (before == null || before.ok()) {
+            log.warn("internal server {}:{} unavailable: {}", config.host(), config.port(), why);
+        }
     }
 
     /** {@code 451 4.4.1} for an internal server lost or silent after the connection was made. */
@@ -258,11 +283,14 @@ public final class SmtpDownstream implements Downstream {
             return c != null && c.ok(); // A probe is running; do not pile up behind it.
         }
         try {
-            DownstreamConnection.connect(config, heloName, tls, false, timer).quit();
-            contact(true);
+            dial().quit();
+            contact();
             return true;
-        } catch (IOException | DownstreamRefusal e) {
-            contact(false);
+        } catch (IOException e) {
+            lostContact(e.toString());
+            return false;
+        } catch (DownstreamRefusal e) {
+            lostContact(e.reply().toString());
             return false;
         } finally {
             probe.unlock();
@@ -283,13 +311,18 @@ public final class SmtpDownstream implements Downstream {
         return idle.size();
     }
 
-    @Override
-    public void close() {
-        closed = true;
+    /** Says QUIT on every idle connection (for the benchmark without pooling). */
+    void dropIdleConnections() {
         DownstreamConnection c;
         while ((c = idle.pollFirst()) != null) {
             c.quit();
         }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        dropIdleConnections();
         timer.shutdownNow();
     }
 

@@ -38,6 +38,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
     volatile boolean closeAfterEachTransaction;
     /** Answer EHLO with 502, as a server from before RFC 1869 does. */
     volatile boolean ehloUnknown;
+    /** When set, the reply to EHLO and HELO, e.g. a 421 from a server that is shutting down. */
+    volatile String greetingRefusal;
 
     final AtomicInteger connections = new AtomicInteger();
     /** Connections that ended (EOF) while the server was reading message data. */
@@ -87,6 +89,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
                 switch (verb) {
                     case "EHLO" -> {
+                        if (greetingRefusal != null) {
+                            reply(out, greetingRefusal);
+                            continue;
+                        }
                         if (ehloUnknown) {
                             reply(out, "502 5.5.2 Error: command not recognized");
                             continue;
@@ -98,7 +104,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
                         }
                         reply(out, r.toString());
                     }
-                    case "HELO" -> reply(out, "250 internal.test");
+                    case "HELO" -> reply(out, greetingRefusal != null ? greetingRefusal : "250 internal.test");
                     case "MAIL" -> {
                         mailFrom = line;
                         recipients.clear();

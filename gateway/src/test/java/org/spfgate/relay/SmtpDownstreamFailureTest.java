@@ -72,6 +72,23 @@ class SmtpDownstreamFailureTest {
     }
 
     @Test
+    void aHealthProbeOfAStoppedInternalServerSaysUnreachable() throws IOException {
+        server.close();
+        try (SmtpDownstream fresh = downstream(true, 2)) {
+            assertFalse(fresh.isReachable());
+        }
+    }
+
+    @Test
+    void aHealthProbeSpeaksSmtpAndSaysQuit() throws Exception {
+        try (SmtpDownstream fresh = downstream(true, 2)) {
+            assertTrue(fresh.isReachable());
+        }
+        waitFor(() -> server.commands.contains("QUIT"));
+        assertEquals(List.of("EHLO mx.example.org", "QUIT"), server.commands);
+    }
+
+    @Test
     void anInternalServerThatAcceptsButNeverAnswersGives451AfterTheCommandTimeout() {
         server.silence = ScriptedSmtpServer.Silence.AT_GREETING;
         long start = System.nanoTime();
@@ -283,6 +300,15 @@ class SmtpDownstreamFailureTest {
         }
         assertEquals(1, server.deliveries.size());
         assertTrue(server.commands.contains("HELO mx.example.org"), server.commands.toString());
+    }
+
+    @Test
+    void aTemporaryRefusalOfEhloGives451WithTheServersText() {
+        server.greetingRefusal = "421 4.3.2 internal.test shutting down";
+        DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class, () -> downstream.open(plainEnvelope()));
+        assertEquals(new Reply(451, "4.4.1 internal server refused our greeting: 421 4.3.2 internal.test shutting down"),
+                refusal.reply());
+        assertTrue(server.commands.stream().noneMatch(c -> c.startsWith("HELO")), server.commands.toString());
     }
 
     @Test

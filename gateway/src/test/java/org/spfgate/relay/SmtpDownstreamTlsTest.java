@@ -3,7 +3,9 @@ package org.spfgate.relay;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 
@@ -50,6 +52,17 @@ class SmtpDownstreamTlsTest {
             assertEquals(new Reply(250, "Ok"), relayOne(downstream));
             assertEquals(1, server.messages().size());
             assertArrayEquals(SmtpDownstreamTest.concat(HEADERS, MESSAGE), server.messages().get(0).getData());
+        }
+    }
+
+    @Test
+    void theHealthProbeHonoursRequiredTls() throws Exception {
+        try (InternalServer withTls = InternalServer.requiringTls(internal.serverContext());
+                SmtpDownstream good = new SmtpDownstream(withTls.relay(Tls.REQUIRED, true, 2), "mx.example.org");
+                InternalServer withoutTls = InternalServer.plain();
+                SmtpDownstream bad = new SmtpDownstream(withoutTls.relay(Tls.REQUIRED, true, 2), "mx.example.org")) {
+            assertTrue(good.isReachable());
+            assertFalse(bad.isReachable());
         }
     }
 
