@@ -1,0 +1,184 @@
+package org.spfgate.listener;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.spfgate.config.GatewayConfig;
+import org.spfgate.config.HostPort;
+import org.spfgate.config.ServerConfig;
+import org.spfgate.dns.DnsQueryListener;
+import org.spfgate.dns.SpfDnsClient;
+import org.spfgate.maillog.DecisionLog;
+import org.spfgate.metrics.GatewayMetrics;
+import org.spfgate.metrics.MetricsServer;
+import org.spfgate.policy.TrustedClients;
+import org.spfgate.relay.DirectoryDownstream;
+import org.spfgate.relay.Downstream;
+import org.spfgate.relay.SmtpDownstream;
+import org.spfgate.session.MessagePath;
+import org.spfgate.spf.SpfChecker;
+
+/**
+ * The whole gateway, wired by hand from one {@link GatewayConfig}: DNS adapter → SPF checker →
+ * policies → downstream (the internal server over SMTP, or the delivery directory) → metrics and
+ * decision log → one SMTP listener per {@code server.listen} address.
+ *
+ * <p>Life cycle: {@link #start(GatewayConfig)} (or {@code new} + {@link #start()}), then
+ * {@link #shutdown(Duration)} — stop accepting, let the transactions in flight finish up to the
+ * deadline, {@code 421 4.3.2} to every new command, then close what is left (a DATA still in
+ * progress is cut, and its downstream transaction aborted without the final dot: nothing told
+ * 250 is lost, nothing half-relayed is delivered). {@link #awaitTermination()} returns when the
+ * shutdown is complete; {@link #installShutdownHook(Duration)} ties it to SIGTERM.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** How long, after the deadline, SubEtha gets to end the sessions it was told to close. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
+    private final GatewayConfig config;
+    private final GatewayMetrics metrics;
+    private final DecisionLog decisions;
+    private final Downstream downstream;
+    private final ConnectionGate gate;
+    private final List<SmtpListener> listeners = new ArrayList<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private MetricsServer metricsServer;
+    private boolean shutDown;
+
+    /** Builds everything; binds nothing until {@link #start()}. */
+    public Gateway(GatewayConfig config) throws IOException {
+        this.config = config;
+        ServerConfig server = config.server();
+        this.metrics = new GatewayMetrics(config.trusted());
+        SpfDnsClient dns = new SpfDnsClient(config.dns().servers().stream().map(HostPort::toSocketAddress).toList(),
+                config.dns().queryTimeout(), SpfDnsClient.DEFAULT_CACHE_ENTRIES, this::countDnsQuery);
+        SpfChecker spf = new SpfChecker(dns, server.hostname(), config.dns().checkTimeout());
+        TrustedClients trusted = new TrustedClients(config.trusted(), dns);
+        this.downstream = config.relay() != null
+                ? new SmtpDownstream(config.relay(), server.hostname())
+                : new DirectoryDownstream(config.deliverToDirectory());
+        this.decisions = DecisionLog.open(config.log());
+        MessagePath path = new MessagePath(config, spf, trusted, downstream, metrics, decisions, Clock.systemUTC());
+        this.gate = new ConnectionGate(server.maxConnections(), server.maxConnectionsPerIp(),
+                client -> path.open(client.getAddress()), metrics);
+        SSLContext tls = server.tls() == null ? null
+                : PemKeyMaterial.serverContext(server.tls().certificate(), server.tls().key());
+        for (HostPort address : server.listen()) {
+            listeners.add(new SmtpListener(address, server, gate, tls, metrics));
+        }
+    }
+
+    /** spfgate_dns_queries_total counts queries sent to a server; cache hits are not queries. */
+    private void countDnsQuery(String type, String outcome, long nanos) {
+        if (!DnsQueryListener.CACHED.equals(outcome)) {
+            metrics.dnsQuery(type, outcome, nanos);
+        }
+    }
+
+    /** Builds and starts a gateway. */
+    public static Gateway start(GatewayConfig config) throws IOException {
+        Gateway gateway = new Gateway(config);
+        gateway.start();
+        return gateway;
+    }
+
+    /** Binds every listen address and the metrics endpoint; mail flows from now on. */
+    public void start() throws IOException {
+        for (SmtpListener listener : listeners) {
+            listener.start();
+        }
+        if (config.metrics() != null && config.metrics().listen() != null) {
+            metricsServer = MetricsServer.start(config.metrics().listen(), metrics, this::isRunning,
+                    downstream::isReachable);
+        }
+        LOG.info("spfgate listening on {}", smtpAddresses());
+    }
+
+    /** The bound SMTP addresses, in {@code server.listen} order (real ports when configured as 0). */
+    public List<InetSocketAddress> smtpAddresses() {
+        return listeners.stream().map(SmtpListener::address).toList();
+    }
+
+    /** The bound metrics address, or {@code null} when metrics are off. */
+    public InetSocketAddress metricsAddress() {
+        return metricsServer == null ? null : metricsServer.address();
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    public boolean isRunning() {
+        return !gate.isShuttingDown() && listeners.stream().allMatch(SmtpListener::isRunning);
+    }
+
+    /**
+     * Graceful shutdown (issue 4): returns when every session has ended, at the latest shortly
+     * after {@code deadline}. Idempotent.
+     */
+    public void shutdown(Duration deadline) {
+        synchronized (this) {
+            if (shutDown) {
+                return;
+            }
+            shutDown = true;
+        }
+        try {
+            LOG.info("spfgate shutting down: {} connections open, deadline {}", gate.openConnections(), deadline);
+            listeners.forEach(SmtpListener::stopAccepting);
+            gate.beginShutdown();
+            long end = System.nanoTime() + deadline.toNanos();
+            while (gate.closeIdleConnections() > 0 && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            // Past the deadline: cut what is left. SubEtha waits for its session threads; a
+            // session stuck on the internal server's own time-out must not hold the JVM forever.
+            Thread stopper = Thread.ofVirtual().start(() -> listeners.forEach(SmtpListener::stop));
+            if (!stopper.join(CLOSE_GRACE)) {
+                LOG.warn("sessions still running {} after the shutdown deadline; leaving them", CLOSE_GRACE);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
+            downstream.close();
+            decisions.close();
+            metrics.close();
+            terminated.countDown();
+            LOG.info("spfgate stopped");
+        }
+    }
+
+    /** Waits until {@link #shutdown} has finished. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** SIGTERM (and SIGINT) shut the gateway down gracefully within {@code deadline}. */
+    public Thread installShutdownHook(Duration deadline) {
+        Thread hook = new Thread(() -> shutdown(deadline), "spfgate-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    /** Immediate shutdown: no grace for transactions in flight. */
+    @Override
+    public void close() {
+        shutdown(Duration.ZERO);
+    }
+}

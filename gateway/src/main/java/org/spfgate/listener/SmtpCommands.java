@@ -1,0 +1,307 @@
+package org.spfgate.listener;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import org.spfgate.relay.Reply;
+import org.spfgate.session.SmtpSession;
+import org.subethamail.smtp.DropConnectionException;
+import org.subethamail.smtp.MessageContext;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.MessageHandlerFactory;
+import org.subethamail.smtp.internal.server.BaseCommand;
+import org.subethamail.smtp.internal.server.Command;
+import org.subethamail.smtp.internal.server.CommandException;
+import org.subethamail.smtp.internal.server.CommandHandler;
+import org.subethamail.smtp.internal.server.HelpMessage;
+import org.subethamail.smtp.server.Session;
+
+/**
+ * Our SMTP verbs on SubEtha's command loop. SubEtha keeps the socket, the line reader, STARTTLS,
+ * RSET, NOOP, QUIT; HELO/EHLO, MAIL, RCPT and DATA are ours and hand the client's text to
+ * {@link SmtpSession}, because SubEtha's own versions lose the MAIL parameters (BODY, SMTPUTF8),
+ * reply without enhanced status codes, skip the dot-unstuffing of the first line, and answer a
+ * rejected DATA without resetting the transaction. BDAT is refused (CHUNKING is not offered).
+ * Every verb runs under {@link GuardedCommand}: during a shutdown, new transactions get 421.
+ */
+final class SmtpCommands {
+
+    private SmtpCommands() {
+    }
+
+    static void install(CommandHandler handler, ConnectionGate gate, boolean tlsOffered, int maxMessageSize,
+            Duration commandTimeout, Duration dataTimeout) {
+        handler.addCommand(new HeloCommand("HELO", gate, tlsOffered, maxMessageSize));
+        handler.addCommand(new HeloCommand("EHLO", gate, tlsOffered, maxMessageSize));
+        handler.addCommand(new MailFromCommand(gate));
+        handler.addCommand(new RcptToCommand(gate));
+        handler.addCommand(new DataCommand(gate, commandTimeout, dataTimeout));
+        handler.addCommand(new BdatRefusal());
+        handler.addCommand(new StartTlsCommand(handler.getCommand("STARTTLS"), gate));
+        for (String verb : List.copyOf(handler.getVerbs())) {
+            handler.addCommand(new GuardedCommand(handler.getCommand(verb), gate));
+        }
+    }
+
+    /** SubEtha needs a MessageHandler to mark a transaction open; ours only ends it. */
+    static MessageHandlerFactory transactionMarkers(ConnectionGate gate) {
+        return context -> new TransactionMarker(gate, (Session) context);
+    }
+
+    static void send(Session session, Reply reply) throws IOException {
+        session.sendResponse(reply.code() + " " + reply.text());
+    }
+
+    static SmtpSession smtp(ConnectionGate gate, Session session) throws DropConnectionException {
+        Connection connection = gate.connection(session);
+        if (connection == null) {
+            throw new DropConnectionException(421, "4.3.0 Session not admitted");
+        }
+        return connection.smtp();
+    }
+
+    /** Marks SubEtha's transaction as open; when SubEtha ends it (RSET, HELO, STARTTLS, close), so do we. */
+    private record TransactionMarker(ConnectionGate gate, Session session) implements MessageHandler {
+        @Override
+        public void from(String from) {
+        }
+
+        @Override
+        public void recipient(String recipient) {
+        }
+
+        @Override
+        public String data(java.io.InputStream data) {
+            throw new IllegalStateException("DATA is handled by our DataCommand");
+        }
+
+        @Override
+        public void done() {
+            Connection connection = gate.connection(session);
+            if (connection != null) {
+                connection.smtp().reset();
+            }
+        }
+    }
+
+    /** During a graceful shutdown: 421 4.3.2 for every command outside a transaction. */
+    private static final class GuardedCommand implements Command {
+        private final Command wrapped;
+        private final ConnectionGate gate;
+
+        GuardedCommand(Command wrapped, ConnectionGate gate) {
+            this.wrapped = wrapped;
+            this.gate = gate;
+        }
+
+        @Override
+        public void execute(String commandString, Session session) throws IOException, DropConnectionException {
+            if (gate.isShuttingDown() && !session.isMailTransactionInProgress() && !"QUIT".equals(getName())) {
+                throw new DropConnectionException(421, "4.3.2 Service shutting down, try again later");
+            }
+            Connection connection = gate.connection(session);
+            if (connection == null) {
+                wrapped.execute(commandString, session);
+                return;
+            }
+            DropConnectionException[] drop = new DropConnectionException[1];
+            connection.execute(() -> {
+                try {
+                    wrapped.execute(commandString, session);
+                } catch (DropConnectionException e) {
+                    drop[0] = e;
+                }
+            });
+            if (drop[0] != null) {
+                throw drop[0];
+            }
+        }
+
+        @Override
+        public HelpMessage getHelp() throws CommandException {
+            return wrapped.getHelp();
+        }
+
+        @Override
+        public String getName() {
+            return wrapped.getName();
+        }
+    }
+
+    /** HELO and EHLO (RFC 5321 4.1.1.1); EHLO lists what we offer. */
+    private static final class HeloCommand extends BaseCommand {
+        private final ConnectionGate gate;
+        private final boolean tlsOffered;
+        private final int maxMessageSize;
+
+        HeloCommand(String verb, ConnectionGate gate, boolean tlsOffered, int maxMessageSize) {
+            super(verb, "Introduce yourself.", "<hostname>");
+            this.gate = gate;
+            this.tlsOffered = tlsOffered;
+            this.maxMessageSize = maxMessageSize;
+        }
+
+        @Override
+        public void execute(String commandString, Session session) throws IOException, DropConnectionException {
+            boolean ehlo = getName().equals("EHLO");
+            String name = commandString.length() > 4 ? commandString.substring(4).strip() : "";
+            session.resetMailTransaction();
+            Reply reply = smtp(gate, session).helo(name, ehlo);
+            if (!reply.isPositive()) {
+                send(session, reply);
+                return;
+            }
+            session.setHelo(name);
+            if (!ehlo) {
+                send(session, reply);
+                return;
+            }
+            StringBuilder response = new StringBuilder();
+            response.append("250-").append(reply.text());
+            response.append("\r\n250-PIPELINING");
+            response.append("\r\n250-SIZE ").append(maxMessageSize);
+            response.append("\r\n250-8BITMIME");
+            if (tlsOffered && !session.isTLSStarted()) {
+                response.append("\r\n250-STARTTLS");
+            }
+            response.append("\r\n250-ENHANCEDSTATUSCODES");
+            response.append("\r\n250 SMTPUTF8");
+            session.sendResponse(response.toString());
+        }
+    }
+
+    private static final class MailFromCommand extends BaseCommand {
+        private final ConnectionGate gate;
+
+        MailFromCommand(ConnectionGate gate) {
+            super("MAIL", "Specifies the sender.", "FROM: <sender> [ <parameters> ]");
+            this.gate = gate;
+        }
+
+        @Override
+        public void execute(String commandString, Session session) throws IOException, DropConnectionException {
+            if (session.isMailTransactionInProgress()) {
+                session.sendResponse("503 5.5.1 Sender already specified");
+                return;
+            }
+            SmtpSession smtp = smtp(gate, session);
+            session.startMailTransaction();
+            Reply reply = smtp.mail(getArgPredicate(commandString));
+            if (!smtp.inTransaction()) {
+                session.resetMailTransaction();
+            }
+            send(session, reply);
+        }
+    }
+
+    private static final class RcptToCommand extends BaseCommand {
+        private final ConnectionGate gate;
+
+        RcptToCommand(ConnectionGate gate) {
+            super("RCPT", "Specifies a recipient.", "TO: <recipient>");
+            this.gate = gate;
+        }
+
+        @Override
+        public void execute(String commandString, Session session) throws IOException, DropConnectionException {
+            Reply reply = smtp(gate, session).rcpt(getArgPredicate(commandString));
+            if (reply.isPositive()) {
+                session.addRecipient(commandString);
+            }
+            send(session, reply);
+        }
+    }
+
+    /** DATA (RFC 5321 4.1.1.4): the message is streamed to the internal server while it arrives. */
+    private static final class DataCommand extends BaseCommand {
+        private final ConnectionGate gate;
+        private final int commandTimeoutMs;
+        private final int dataTimeoutMs;
+
+        DataCommand(ConnectionGate gate, Duration commandTimeout, Duration dataTimeout) {
+            super("DATA", "Following text is collected as the message. End with <CR><LF>.<CR><LF>");
+            this.gate = gate;
+            this.commandTimeoutMs = (int) Math.min(Integer.MAX_VALUE, commandTimeout.toMillis());
+            this.dataTimeoutMs = (int) Math.min(Integer.MAX_VALUE, dataTimeout.toMillis());
+        }
+
+        @Override
+        public void execute(String commandString, Session session) throws IOException, DropConnectionException {
+            if (!commandString.strip().equalsIgnoreCase("DATA")) {
+                session.sendResponse("501 5.5.4 DATA takes no parameters");
+                return;
+            }
+            SmtpSession smtp = smtp(gate, session);
+            Reply ready = smtp.dataAllowed();
+            send(session, ready);
+            if (ready.code() != 354) {
+                return;
+            }
+            DotTerminatedData message = new DotTerminatedData(session.getRawInput());
+            Reply reply;
+            session.getSocket().setSoTimeout(dataTimeoutMs);
+            try {
+                reply = smtp.data(message);
+                // Whatever the outcome, nothing of the message may be read as a command.
+                message.drain();
+            } catch (SocketTimeoutException e) {
+                throw new DropConnectionException(421, "4.4.2 Timeout waiting for data, closing connection");
+            } catch (IOException lost) {
+                // the client went away mid-message: the downstream was aborted, nothing delivered
+                throw new DropConnectionException(421, "4.4.2 Connection lost during DATA");
+            } finally {
+                session.resetMailTransaction();
+                if (!session.getSocket().isClosed()) {
+                    session.getSocket().setSoTimeout(commandTimeoutMs);
+                }
+            }
+            send(session, reply);
+        }
+    }
+
+    /** STARTTLS is SubEtha's; afterwards the session forgets the HELO and records the TLS. */
+    private static final class StartTlsCommand implements Command {
+        private final Command wrapped;
+        private final ConnectionGate gate;
+
+        StartTlsCommand(Command wrapped, ConnectionGate gate) {
+            this.wrapped = wrapped;
+            this.gate = gate;
+        }
+
+        @Override
+        public void execute(String commandString, Session session) throws IOException, DropConnectionException {
+            boolean before = session.isTLSStarted();
+            wrapped.execute(commandString, session);
+            if (!before && session.isTLSStarted()) {
+                smtp(gate, session).tlsStarted();
+            }
+        }
+
+        @Override
+        public HelpMessage getHelp() throws CommandException {
+            return wrapped.getHelp();
+        }
+
+        @Override
+        public String getName() {
+            return wrapped.getName();
+        }
+    }
+
+    /**
+     * BDAT without CHUNKING advertised: the chunk bytes that follow must never be read as
+     * commands, so the connection is closed.
+     */
+    private static final class BdatRefusal extends BaseCommand {
+        BdatRefusal() {
+            super("BDAT", "Not offered.");
+        }
+
+        @Override
+        public void execute(String commandString, Session session) throws DropConnectionException {
+            throw new DropConnectionException(502, "5.5.1 BDAT not offered (no CHUNKING), closing connection");
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.spfgate.listener;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import org.spfgate.config.HostPort;
+import org.spfgate.config.ServerConfig;
+import org.spfgate.metrics.GatewayMetrics;
+import org.subethamail.smtp.internal.proxy.ProxyHandler;
+import org.subethamail.smtp.server.SMTPServer;
+
+/**
+ * One listen address of {@code server.listen}: a SubEtha {@link SMTPServer} on virtual threads
+ * (one per connection), configured the way STACK-NOTES found safe — SIZE always advertised
+ * ({@code maxMessageSize > 0}, or every {@code MAIL SIZE=} is refused), SubEtha's own Received
+ * header off (it does a reverse lookup per message), our STARTTLS socket creator, our commands.
+ */
+final class SmtpListener {
+
+    /**
+     * Connections SubEtha itself accepts beyond {@code max_connections}, so that the ones over the
+     * limit still get our {@code 421 4.7.0} instead of waiting in the kernel's backlog.
+     */
+    private static final int REFUSAL_HEADROOM = 64;
+
+    private final SMTPServer server;
+    private final ListeningSocket socket;
+    private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
+
+    SmtpListener(HostPort address, ServerConfig config, ConnectionGate gate, SSLContext tls, GatewayMetrics metrics) {
+        try {
+            this.socket = new ListeningSocket();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int maxMessageSize = (int) Math.min(Integer.MAX_VALUE, config.maxMessageSize());
+        InetAddress bind;
+        try {
+            bind = InetAddress.getByName(address.host());
+        } catch (IOException e) {
+            throw new UncheckedIOException("server.listen: cannot resolve " + address, e);
+        }
+        SMTPServer.Builder builder = SMTPServer.port(address.port())
+                .bindAddress(bind)
+                .hostName(config.hostname())
+                .softwareName("spfgate")
+                .executorService(sessions)
+                .serverSocketFactory(() -> socket)
+                .sessionHandler(gate)
+                .messageHandlerFactory(SmtpCommands.transactionMarkers(gate))
+                .maxConnections(config.maxConnections() + REFUSAL_HEADROOM)
+                .connectionTimeoutMs((int) Math.min(Integer.MAX_VALUE, config.timeouts().command().toMillis()))
+                .maxRecipients(config.maxRecipients())
+                .maxMessageSize(Math.max(1, maxMessageSize))
+                .insertReceivedHeaders(false)
+                .proxyHandler(config.proxyProtocol().isEmpty()
+                        ? ProxyHandler.NOP : new ProxyGate(config.proxyProtocol(), metrics));
+        if (tls != null) {
+            builder.enableTLS().startTlsSocketFactory(new TlsSocketCreator(tls));
+        }
+        this.server = builder.build();
+        SmtpCommands.install(server.getCommandHandler(), gate, tls != null, Math.max(1, maxMessageSize),
+                config.timeouts().command(), config.timeouts().data());
+    }
+
+    void start() {
+        server.start();
+    }
+
+    /** The bound address (the real port when configured with port 0). */
+    InetSocketAddress address() {
+        return new InetSocketAddress(socket.getInetAddress(), socket.getLocalPort());
+    }
+
+    boolean isRunning() {
+        return server.isRunning() && !socket.isClosed();
+    }
+
+    /** New clients are refused by the kernel from now on; admitted sessions go on. */
+    void stopAccepting() {
+        socket.stopAccepting();
+    }
+
+    /** Closes every remaining session (a DATA in progress is cut: the downstream is aborted). */
+    void stop() {
+        socket.stopAccepting();
+        server.stop(); // interrupts the accept thread parked by stopAccepting()
+        socket.release();
+    }
+}

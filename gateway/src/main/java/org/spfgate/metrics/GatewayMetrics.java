@@ -1,0 +1,244 @@
+package org.spfgate.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.spfgate.config.TrustedEntry;
+import org.spfgate.spf.SpfIdentity;
+import org.spfgate.spf.SpfResult;
+
+/**
+ * Every metric spfgate publishes (SPEC 6), defined here and nowhere else: name, labels and
+ * description. All series are registered at construction so that a scrape shows them at zero
+ * from the first second, and every label takes its values from a fixed set (the enums of this
+ * package, the seven RFC 7208 tokens, the configured {@code trusted} names), so the number of
+ * series is bounded whatever clients send.
+ *
+ * <p>The session, relay and DNS adapter call the domain methods ({@link #spfChecked},
+ * {@link #rejected}, ...); {@link MetricsServer} serves {@link #scrape()}. Thread-safe.
+ *
+ * <p>{@code docs/metrics.md} documents the same list; a test keeps the two in step.
+ */
+public final class GatewayMetrics implements AutoCloseable {
+
+    /** Buckets that suit mail: DNS answers in milliseconds, slow relays in tens of seconds. */
+    static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+    };
+
+    private final PrometheusMeterRegistry registry;
+    private final JvmGcMetrics gcMetrics;
+
+    // The gauge reads this; the field is the strong reference that keeps it from reading NaN.
+    private final AtomicInteger sessionsActive = new AtomicInteger();
+
+    private final Map<ConnectionOutcome, Counter> connections = new EnumMap<>(ConnectionOutcome.class);
+    private final Map<SpfIdentity, Map<SpfResult, Counter>> spfChecks = new EnumMap<>(SpfIdentity.class);
+    private final Timer spfCheckSeconds;
+    private final Map<MessageOutcome, Counter> messages = new EnumMap<>(MessageOutcome.class);
+    private final Map<RejectionReason, Counter> rejections = new EnumMap<>(RejectionReason.class);
+    private final Map<String, Counter> trusted = new ConcurrentHashMap<>();
+    private final Timer relaySeconds;
+    private final Map<RelayFailure, Counter> relayFailures = new EnumMap<>(RelayFailure.class);
+    private final Map<DnsQueryType, Map<DnsQueryOutcome, Counter>> dnsQueries = new EnumMap<>(DnsQueryType.class);
+    private final Map<DnsQueryType, Timer> dnsQuerySeconds = new EnumMap<>(DnsQueryType.class);
+
+    /** Metrics with no {@code trusted} entries. */
+    public GatewayMetrics() {
+        this(List.of());
+    }
+
+    /** @param trustedEntries the configured {@code trusted} list: one series per entry name */
+    public GatewayMetrics(Collection<TrustedEntry> trustedEntries) {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(new PromtoolCleanFilter());
+
+        for (ConnectionOutcome o : ConnectionOutcome.values()) {
+            connections.put(o, Counter.builder("spfgate.connections")
+                    .description("Connections by what the listener did with them")
+                    .tag("outcome", o.token()).register(registry));
+        }
+        Gauge.builder("spfgate.sessions.active", sessionsActive, AtomicInteger::get)
+                .description("SMTP sessions open right now")
+                .register(registry);
+        for (SpfIdentity identity : SpfIdentity.values()) {
+            Map<SpfResult, Counter> byResult = new EnumMap<>(SpfResult.class);
+            for (SpfResult result : SpfResult.values()) {
+                byResult.put(result, Counter.builder("spfgate.spf.checks")
+                        .description("SPF evaluations by identity (mailfrom, helo) and RFC 7208 result")
+                        .tag("identity", identity.token()).tag("result", result.token())
+                        .register(registry));
+            }
+            spfChecks.put(identity, byResult);
+        }
+        spfCheckSeconds = latency("spfgate.spf.check",
+                "Time for one whole SPF evaluation, all DNS lookups included", Tags.empty());
+        for (MessageOutcome o : MessageOutcome.values()) {
+            messages.put(o, Counter.builder("spfgate.messages")
+                    .description("Transactions by how they ended: relayed, rejected (5xx) or deferred (4xx)")
+                    .tag("outcome", o.token()).register(registry));
+        }
+        for (RejectionReason r : RejectionReason.values()) {
+            rejections.put(r, Counter.builder("spfgate.rejections")
+                    .description("Recipients or messages refused by the gateway (4xx or 5xx), by reason")
+                    .tag("reason", r.token()).register(registry));
+        }
+        for (TrustedEntry entry : trustedEntries) {
+            trustedCounter(entry.name());
+        }
+        relaySeconds = latency("spfgate.relay",
+                "Time from the end of the client's DATA to the internal server's reply to the final dot",
+                Tags.empty());
+        for (RelayFailure f : RelayFailure.values()) {
+            relayFailures.put(f, Counter.builder("spfgate.relay.failures")
+                    .description("Relays to the internal server that did not end in 250, by reason")
+                    .tag("reason", f.token()).register(registry));
+        }
+        for (DnsQueryType type : DnsQueryType.values()) {
+            Map<DnsQueryOutcome, Counter> byOutcome = new EnumMap<>(DnsQueryOutcome.class);
+            for (DnsQueryOutcome outcome : DnsQueryOutcome.values()) {
+                byOutcome.put(outcome, Counter.builder("spfgate.dns.queries")
+                        .description("DNS queries sent for SPF, by record type and outcome (cache hits not counted)")
+                        .tag("type", type.token()).tag("outcome", outcome.token()).register(registry));
+            }
+            dnsQueries.put(type, byOutcome);
+            dnsQuerySeconds.put(type, latency("spfgate.dns.query",
+                    "Time for one DNS query sent for SPF, by record type", Tags.of("type", type.token())));
+        }
+
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new JvmInfoMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    private Timer latency(String name, String description, Tags tags) {
+        return Timer.builder(name)
+                .description(description)
+                .tags(tags)
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .minimumExpectedValue(LATENCY_BUCKETS[0])
+                .maximumExpectedValue(LATENCY_BUCKETS[LATENCY_BUCKETS.length - 1])
+                .register(registry);
+    }
+
+    private Counter trustedCounter(String name) {
+        return trusted.computeIfAbsent(name, n -> Counter.builder("spfgate.trusted")
+                .description("Transactions from trusted clients (SPF not checked), by trusted entry name")
+                .tag("name", n).register(registry));
+    }
+
+    // ---- the listener -------------------------------------------------------------------------
+
+    /** A connection arrived and was greeted or refused. */
+    public void connectionOpened(ConnectionOutcome outcome) {
+        connections.get(outcome).increment();
+    }
+
+    /** An SMTP session began (after the greeting); pair with {@link #sessionEnded()}. */
+    public void sessionStarted() {
+        sessionsActive.incrementAndGet();
+    }
+
+    /** An SMTP session ended, however it ended. */
+    public void sessionEnded() {
+        sessionsActive.decrementAndGet();
+    }
+
+    // ---- the session and policy ---------------------------------------------------------------
+
+    /** One SPF evaluation finished, with its result and how long it took. */
+    public void spfChecked(SpfIdentity identity, SpfResult result, Duration elapsed) {
+        spfChecks.get(identity).get(result).increment();
+        spfCheckSeconds.record(elapsed);
+    }
+
+    /** A transaction came from a trusted client, so SPF was skipped (SPEC 3). */
+    public void trustedClient(String trustedEntryName) {
+        trustedCounter(trustedEntryName).increment();
+    }
+
+    /** A transaction ended: call once per message, with the reply the client got to DATA (or earlier). */
+    public void messageOutcome(MessageOutcome outcome) {
+        messages.get(outcome).increment();
+    }
+
+    /** The gateway refused a recipient or a message; call once per refusal. */
+    public void rejected(RejectionReason reason) {
+        rejections.get(reason).increment();
+    }
+
+    // ---- the relay ----------------------------------------------------------------------------
+
+    /** The internal server answered the final dot (whatever it answered) after this long. */
+    public void relayed(Duration elapsed) {
+        relaySeconds.record(elapsed);
+    }
+
+    /** A relay failed; {@link RelayFailure#REJECTED} when the internal server refused the message. */
+    public void relayFailed(RelayFailure reason) {
+        relayFailures.get(reason).increment();
+    }
+
+    // ---- DNS ----------------------------------------------------------------------------------
+
+    /** One DNS query sent to a server (not answered from the cache) came back or timed out. */
+    public void dnsQuery(DnsQueryType type, DnsQueryOutcome outcome, Duration elapsed) {
+        dnsQueries.get(type).get(outcome).increment();
+        dnsQuerySeconds.get(type).record(elapsed);
+    }
+
+    /**
+     * The DNS adapter's listener shape: {@code type} a record type name ({@code TXT}, {@code a}),
+     * {@code outcome} a {@link DnsQueryOutcome} token. Use as
+     * {@code new DnsjavaSpfDns(..., metrics::dnsQuery)}.
+     *
+     * @throws IllegalArgumentException for a type or outcome outside the fixed sets
+     */
+    public void dnsQuery(String type, String outcome, long nanos) {
+        dnsQuery(DnsQueryType.fromToken(type), DnsQueryOutcome.fromToken(outcome), Duration.ofNanos(nanos));
+    }
+
+    // ---- the endpoint -------------------------------------------------------------------------
+
+    /** The Prometheus text exposition format (0.0.4) of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** The registry itself, for tests and for binding more meters. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+}

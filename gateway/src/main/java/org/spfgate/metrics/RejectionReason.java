@@ -1,0 +1,57 @@
+package org.spfgate.metrics;
+
+import java.util.Locale;
+import org.spfgate.spf.SpfIdentity;
+import org.spfgate.spf.SpfResult;
+
+/**
+ * Why the gateway refused a recipient or a message, permanently or for now: the {@code reason}
+ * label of spfgate_rejections_total. A fixed set so that the label stays bounded; the token is
+ * also what the decision log writes as {@code reason=}.
+ */
+public enum RejectionReason {
+    /** The MAIL FROM (or null-sender HELO) result's action was reject or defer. */
+    SPF_PASS, SPF_FAIL, SPF_SOFTFAIL, SPF_NEUTRAL, SPF_NONE, SPF_TEMPERROR, SPF_PERMERROR,
+    /** {@code check_helo} and the HELO identity failed (550 5.7.23). */
+    HELO_FAIL,
+    /** Recipient domain not in {@code domains}, or a relay trick (554 5.7.1). */
+    RELAY_DENIED,
+    /** A recipient address that is not valid syntax (501). */
+    BAD_RECIPIENT,
+    /** A sender address that is not valid syntax (501). */
+    BAD_SENDER,
+    /** Hostile or malformed command input: control characters, over-long values (501). */
+    BAD_SYNTAX,
+    /** {@code server.max_recipients} reached (452 4.5.3). */
+    TOO_MANY_RECIPIENTS,
+    /** Beyond {@code server.max_message_size} (552 5.3.4). */
+    MESSAGE_TOO_LARGE,
+    /** A bare CR or LF with {@code bare_line_endings: reject} (550 5.6.0). */
+    BARE_LINE_ENDING,
+    /** SMTPUTF8 or 8BITMIME that the internal server does not offer (553 5.6.7, 554 5.6.3). */
+    UNSUPPORTED_EXTENSION,
+    /** The internal server refused the sender, a recipient or the message: its reply passed on. */
+    DOWNSTREAM_REJECTED,
+    /** The internal server could not be reached, timed out or was lost (451 4.4.1). */
+    DOWNSTREAM_UNAVAILABLE,
+    /** The gateway is shutting down (421). */
+    SHUTTING_DOWN;
+
+    private final String token = name().toLowerCase(Locale.ROOT);
+
+    /** The label value, e.g. {@code spf_fail}. */
+    public String token() {
+        return token;
+    }
+
+    /**
+     * The reason for refusing on an SPF result: {@code helo_fail} for a failed HELO identity
+     * (SPEC 3: rejects even when MAIL FROM would pass), otherwise {@code spf_<result>}.
+     */
+    public static RejectionReason forSpf(SpfIdentity identity, SpfResult result) {
+        if (identity == SpfIdentity.HELO && result == SpfResult.FAIL) {
+            return HELO_FAIL;
+        }
+        return valueOf("SPF_" + result.name());
+    }
+}

@@ -1,0 +1,235 @@
+package org.spfgate.relay;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One mail transaction on one pooled connection to the internal server, opened by
+ * {@link SmtpDownstream#open} after the internal server accepted MAIL.
+ *
+ * <p>{@link #data} reads the client's message to its end whatever happens downstream (so the
+ * session can answer right away), unless reading it throws: then the connection is closed
+ * without the final dot and the exception is rethrown.
+ *
+ * <p>Without {@code verify_recipients}, RCPTs are sent at DATA. The client has then already been
+ * told 250 for each, and after DATA one reply covers them all; so unless the internal server
+ * accepts every one of them, no DATA is sent and the client gets the internal server's refusal
+ * (the first temporary one if any, so that the client retries, else the first permanent one).
+ * Delivering to only some recipients and answering 250 would lose the others silently.
+ */
+final class RelayTransaction implements DownstreamTransaction {
+
+    private static final Reply UNVERIFIED_OK = new Reply(250, "2.1.5 Ok");
+
+    private final SmtpDownstream downstream;
+    private final DownstreamConnection connection;
+    private final boolean verifyRecipients;
+    private final List<String> unverified = new ArrayList<>();
+    private int accepted;
+    private Reply lost;        // set once the connection failed: every later step answers this
+    private boolean ended;
+
+    RelayTransaction(SmtpDownstream downstream, DownstreamConnection connection, boolean verifyRecipients) {
+        this.downstream = downstream;
+        this.connection = connection;
+        this.verifyRecipients = verifyRecipients;
+    }
+
+    @Override
+    public Reply recipient(String address) {
+        requireOpen();
+        if (!Addresses.isSafe(address)) {
+            return new Reply(501, "5.1.3 recipient address contains control characters");
+        }
+        if (lost != null) {
+            return lost;
+        }
+        if (!verifyRecipients) {
+            unverified.add(address);
+            return UNVERIFIED_OK;
+        }
+        return rcptTo(address);
+    }
+
+    private Reply rcptTo(String address) {
+        Reply reply;
+        try {
+            reply = connection.command("RCPT TO:<" + address + ">");
+        } catch (IOException e) {
+            return lose(e);
+        }
+        if (reply.isPositive()) {
+            accepted++;
+            return reply;
+        }
+        if (reply.code() < 400 || reply.code() == 421) {
+            connection.markBroken();
+        }
+        return SmtpDownstream.passThrough(reply);
+    }
+
+    @Override
+    public Reply data(byte[] prepended, InputStream message) throws IOException {
+        requireOpen();
+        boolean reset = true;
+        try {
+            Reply refusal = sendUnverifiedRecipients();
+            if (refusal != null) {
+                return drainThen(message, refusal);
+            }
+            if (accepted == 0) {
+                return drainThen(message, new Reply(554, "5.5.1 no valid recipients"));
+            }
+            Reply go;
+            try {
+                go = connection.command("DATA");
+            } catch (IOException e) {
+                return drainThen(message, lose(e));
+            }
+            if (go.code() != 354) {
+                if (go.code() < 400 || go.code() == 421) {
+                    connection.markBroken();
+                }
+                return drainThen(message, SmtpDownstream.passThrough(go));
+            }
+            Reply failed = stream(prepended, message);
+            if (failed != null) {
+                return drainThen(message, failed);
+            }
+            Reply done;
+            try {
+                done = connection.endOfDataReply();
+            } catch (IOException e) {
+                return lose(e);
+            }
+            downstream.contact(true);
+            // RFC 5321 section 4.1.1.4: the end of data completes the transaction and clears the
+            // server's buffers, so an accepted message needs no RSET before the next one.
+            reset = !done.isPositive();
+            return done.isPositive() ? done : SmtpDownstream.passThrough(done);
+        } finally {
+            end(reset);
+        }
+    }
+
+    /** Without verify_recipients: the RCPTs, now. Returns the reply for the client if any failed. */
+    private Reply sendUnverifiedRecipients() {
+        if (lost != null) {
+            return lost;
+        }
+        Reply firstTemporary = null;
+        Reply firstPermanent = null;
+        for (String address : unverified) {
+            Reply r = rcptTo(address);
+            if (lost != null) {
+                return lost;
+            }
+            if (r.isTransient() && firstTemporary == null) {
+                firstTemporary = r;
+            } else if (!r.isPositive() && !r.isTransient() && firstPermanent == null) {
+                firstPermanent = r;
+            }
+        }
+        unverified.clear();
+        return firstTemporary != null ? firstTemporary : firstPermanent;
+    }
+
+    /**
+     * Our headers, then the message dot-stuffed, then the final dot. Returns null when sent, or
+     * the reply for a downstream that failed while we wrote. A failure to read the message closes
+     * the connection (no final dot: nothing partial is delivered) and is rethrown.
+     */
+    private Reply stream(byte[] prepended, InputStream message) throws IOException {
+        DotStuffingOutputStream out = new DotStuffingOutputStream(connection.dataStream());
+        try {
+            if (prepended != null) {
+                out.write(prepended);
+            }
+        } catch (IOException e) {
+            return lose(e);
+        }
+        byte[] buffer = new byte[16384];
+        while (true) {
+            int n;
+            try {
+                n = message.read(buffer);
+            } catch (IOException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+            if (n < 0) {
+                break;
+            }
+            try {
+                out.write(buffer, 0, n);
+            } catch (IOException e) {
+                return lose(e);
+            }
+        }
+        try {
+            out.finish();
+        } catch (IOException e) {
+            return lose(e);
+        }
+        return null;
+    }
+
+    /** Reads the rest of the message (the client is still sending it), then answers. */
+    private static Reply drainThen(InputStream message, Reply reply) throws IOException {
+        message.transferTo(java.io.OutputStream.nullOutputStream());
+        return reply;
+    }
+
+    private Reply lose(IOException e) {
+        connection.close();
+        downstream.contact(false);
+        lost = SmtpDownstream.lost(e);
+        return lost;
+    }
+
+    @Override
+    public void abort() {
+        if (!ended) {
+            end(true);
+        }
+    }
+
+    @Override
+    public void close() {
+        abort();
+    }
+
+    /** Hands the connection back: reused when healthy (after RSET if needed), else closed. */
+    private void end(boolean reset) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        try {
+            if (!connection.isBroken() && reset) {
+                try {
+                    if (!connection.command("RSET").isPositive()) {
+                        connection.markBroken();
+                    }
+                } catch (IOException e) {
+                    connection.markBroken();
+                }
+            }
+            if (connection.isBroken()) {
+                connection.close();
+            } else {
+                downstream.recycle(connection);
+            }
+        } finally {
+            downstream.transactionEnded();
+        }
+    }
+
+    private void requireOpen() {
+        if (ended) {
+            throw new IllegalStateException("transaction already ended");
+        }
+    }
+}

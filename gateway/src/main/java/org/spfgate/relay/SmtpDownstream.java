@@ -1,0 +1,316 @@
+package org.spfgate.relay;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+import org.spfgate.config.RelayConfig;
+
+/**
+ * The internal server over SMTP ({@code relay:} in the config), spoken to while our client waits:
+ * MAIL at {@link #open}, each RCPT as the client sends it, the message streamed at DATA.
+ *
+ * <p>Connections are pooled: at most {@code relay.connections} transactions run at once, each on
+ * its own connection; a connection goes back to the pool after a transaction only when nothing
+ * about it is in doubt, and an idle one is dropped after {@link #IDLE_LIMIT}.
+ *
+ * <p>TLS as Postfix does it: {@code opportunistic} uses STARTTLS when offered and falls back to
+ * plain text if the handshake fails; {@code required} refuses to relay without it
+ * ({@code 451 4.7.4} not offered, {@code 451 4.7.5} handshake failed). Neither verifies the
+ * internal server's certificate (Postfix's {@code may} / {@code encrypt} levels): internal
+ * servers mostly present self-signed or private-CA certificates, and the config names no trust
+ * store. A caller that wants verification passes its own {@link SSLContext}.
+ */
+public final class SmtpDownstream implements Downstream {
+
+    /** How long a connection may sit unused in the pool; well under common server idle limits. */
+    static final Duration IDLE_LIMIT = Duration.ofSeconds(30);
+    /** How long a success or failure of a real transaction or probe answers {@code /health}. */
+    private static final Duration HEALTH_FRESHNESS = Duration.ofSeconds(10);
+
+    private final RelayConfig config;
+    private final String heloName;
+    private final SSLSocketFactory tlsFactory;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Semaphore transactions;
+    private final Deque<DownstreamConnection> idle = new ConcurrentLinkedDeque<>();
+    private final AtomicReference<Contact> lastContact = new AtomicReference<>();
+    private final ReentrantLock probe = new ReentrantLock();
+    private volatile boolean closed;
+
+    private record Contact(long atNanos, boolean ok) {
+    }
+
+    /**
+     * @param heloName our name in EHLO ({@code server.hostname})
+     */
+    public SmtpDownstream(RelayConfig config, String heloName) {
+        this(config, heloName, unverifiedTls());
+    }
+
+    /** As above, with the TLS context that decides which certificates of the internal server to trust. */
+    public SmtpDownstream(RelayConfig config, String heloName, SSLContext tls) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.heloName = Objects.requireNonNull(heloName, "heloName");
+        this.tlsFactory = tls.getSocketFactory();
+        if (config.connections() < 1) {
+            throw new IllegalArgumentException("relay.connections must be at least 1");
+        }
+        this.transactions = new Semaphore(config.connections(), true);
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "spfgate-relay-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        timer.scheduleWithFixedDelay(this::dropExpiredIdle, 5, 5, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public DownstreamTransaction open(Envelope envelope) throws DownstreamRefusal {
+        if (closed) {
+            throw new DownstreamRefusal(new Reply(421, "4.3.2 shutting down"));
+        }
+        if (!Addresses.isSafe(envelope.reversePath())) {
+            throw new DownstreamRefusal(new Reply(501, "5.1.7 sender address contains control characters"));
+        }
+        acquireTransactionSlot();
+        boolean handedOver = false;
+        try {
+            DownstreamTransaction t = mailFrom(envelope);
+            handedOver = true;
+            return t;
+        } finally {
+            if (!handedOver) {
+                transactions.release();
+            }
+        }
+    }
+
+    private void acquireTransactionSlot() throws DownstreamRefusal {
+        try {
+            if (!transactions.tryAcquire(config.timeouts().connect().toNanos(), TimeUnit.NANOSECONDS)) {
+                // RFC 3463 X.4.5: mail system congestion.
+                throw new DownstreamRefusal(new Reply(451,
+                        "4.4.5 all connections to the internal server are busy, try again later"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DownstreamRefusal(new Reply(421, "4.3.2 shutting down"), e);
+        }
+    }
+
+    private DownstreamTransaction mailFrom(Envelope envelope) throws DownstreamRefusal {
+        while (true) {
+            DownstreamConnection c = takeIdle();
+            boolean reused = c != null;
+            if (c == null) {
+                c = connect();
+            }
+            ServerCapabilities caps = c.capabilities();
+            // Never downgrade: a downgrade changes the message's bytes (STACK-NOTES, RFC 6531 section 3.4).
+            if (envelope.smtpUtf8() && !caps.smtpUtf8()) {
+                recycle(c);
+                throw new DownstreamRefusal(new Reply(553,
+                        "5.6.7 the internal server does not support SMTPUTF8, and this gateway does not downgrade"));
+            }
+            if (envelope.eightBitMime() && !caps.eightBitMime()) {
+                recycle(c);
+                throw new DownstreamRefusal(new Reply(554,
+                        "5.6.3 the internal server does not support 8BITMIME, and this gateway does not downgrade"));
+            }
+            Reply reply;
+            try {
+                reply = c.command(mailCommand(envelope, caps));
+            } catch (IOException e) {
+                c.close();
+                if (reused && !(e instanceof SocketTimeoutException)) {
+                    continue; // The server closed the idle connection meanwhile: try a fresh one.
+                }
+                contact(false);
+                throw new DownstreamRefusal(lost(e), e);
+            }
+            contact(true);
+            if (reply.isPositive()) {
+                return new RelayTransaction(this, c, config.verifyRecipients());
+            }
+            if (reply.code() < 400 || reply.code() == 421) {
+                c.close();
+            } else {
+                recycle(c);
+            }
+            throw new DownstreamRefusal(passThrough(reply));
+        }
+    }
+
+    private static String mailCommand(Envelope envelope, ServerCapabilities caps) {
+        StringBuilder mail = new StringBuilder(64).append("MAIL FROM:<").append(envelope.reversePath()).append('>');
+        if (envelope.declaredSize() >= 0 && caps.size()) {
+            mail.append(" SIZE=").append(envelope.declaredSize()); // RFC 1870 section 6
+        }
+        if (envelope.eightBitMime()) {
+            mail.append(" BODY=8BITMIME"); // RFC 6152 section 2
+        }
+        if (envelope.smtpUtf8()) {
+            mail.append(" SMTPUTF8"); // RFC 6531 section 3.4
+        }
+        return mail.toString();
+    }
+
+    private DownstreamConnection connect() throws DownstreamRefusal {
+        try {
+            try {
+                return DownstreamConnection.connect(config, heloName, tlsFactory, true, timer);
+            } catch (DownstreamConnection.StartTlsFailed e) {
+                // Opportunistic TLS: a failed handshake is no reason not to deliver (Postfix does the same).
+                return DownstreamConnection.connect(config, heloName, tlsFactory, false, timer);
+            }
+        } catch (IOException e) {
+            contact(false);
+            throw new DownstreamRefusal(new Reply(451, "4.4.1 internal server unreachable, try again later"), e);
+        } catch (DownstreamRefusal e) {
+            contact(false);
+            throw e;
+        }
+    }
+
+    private DownstreamConnection takeIdle() {
+        DownstreamConnection c;
+        while ((c = idle.pollFirst()) != null) {
+            if (c.usableAfterIdle(IDLE_LIMIT)) {
+                return c;
+            }
+            c.close();
+        }
+        return null;
+    }
+
+    /** A connection whose transaction ended cleanly goes back to the pool (most recent first). */
+    void recycle(DownstreamConnection c) {
+        if (closed || c.isBroken() || idle.size() >= config.connections()) {
+            c.quit();
+            return;
+        }
+        c.idle();
+        idle.offerFirst(c);
+    }
+
+    /** The end of a transaction opened by {@link #open}: its slot is free again. */
+    void transactionEnded() {
+        transactions.release();
+    }
+
+    void contact(boolean ok) {
+        lastContact.set(new Contact(System.nanoTime(), ok));
+    }
+
+    /** {@code 451 4.4.1} for an internal server lost or silent after the connection was made. */
+    static Reply lost(IOException e) {
+        return e instanceof SocketTimeoutException
+                ? new Reply(451, "4.4.1 internal server did not answer in time, try again later")
+                : new Reply(451, "4.4.1 connection to the internal server lost, try again later");
+    }
+
+    /**
+     * The internal server's refusal as our reply: code and text as sent, except {@code 421},
+     * which announces that it closes the connection — ours stays open, so the client gets
+     * {@code 451} with the same text.
+     */
+    static Reply passThrough(Reply reply) {
+        if (reply.code() == 421) {
+            return new Reply(451, reply.text());
+        }
+        if (reply.code() < 400) {
+            return new Reply(451, "4.4.1 unexpected reply from the internal server: " + reply);
+        }
+        return reply;
+    }
+
+    @Override
+    public boolean isReachable() {
+        Contact c = lastContact.get();
+        if (c != null && System.nanoTime() - c.atNanos() < HEALTH_FRESHNESS.toNanos()) {
+            return c.ok();
+        }
+        if (!probe.tryLock()) {
+            return c != null && c.ok(); // A probe is running; do not pile up behind it.
+        }
+        try {
+            DownstreamConnection.connect(config, heloName, tlsFactory, false, timer).quit();
+            contact(true);
+            return true;
+        } catch (IOException | DownstreamRefusal e) {
+            contact(false);
+            return false;
+        } finally {
+            probe.unlock();
+        }
+    }
+
+    private void dropExpiredIdle() {
+        for (DownstreamConnection c : idle) {
+            if (c.isIdleLongerThan(IDLE_LIMIT) && idle.remove(c)) {
+                // QUIT blocks on the network: never on the timer thread, which guards writes.
+                Thread.ofVirtual().start(c::quit);
+            }
+        }
+    }
+
+    /** Number of connections idle in the pool (for tests and metrics). */
+    int idleConnections() {
+        return idle.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        DownstreamConnection c;
+        while ((c = idle.pollFirst()) != null) {
+            c.quit();
+        }
+        timer.shutdownNow();
+    }
+
+    /** Encrypts without checking the certificate: see the class comment. */
+    private static SSLContext unverifiedTls() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new AnyCertificate()}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS in this JVM", e);
+        }
+    }
+
+    private static final class AnyCertificate implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            // Only used as a client.
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            // Opportunistic / encrypt-only TLS: any certificate (class comment).
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

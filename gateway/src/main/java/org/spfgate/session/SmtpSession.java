@@ -1,0 +1,428 @@
+package org.spfgate.session;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.spfgate.headers.OwnAuthenticationResultsFilter;
+import org.spfgate.headers.SmtpTrace;
+import org.spfgate.maillog.TransactionRecord;
+import org.spfgate.metrics.MessageOutcome;
+import org.spfgate.metrics.RejectionReason;
+import org.spfgate.metrics.RelayFailure;
+import org.spfgate.policy.ClientTrust;
+import org.spfgate.policy.Recipient;
+import org.spfgate.policy.RecipientCheck;
+import org.spfgate.policy.Verdict;
+import org.spfgate.relay.BareLineEndingException;
+import org.spfgate.relay.BareLineEndingFilter;
+import org.spfgate.relay.DownstreamRefusal;
+import org.spfgate.relay.DownstreamTransaction;
+import org.spfgate.relay.Envelope;
+import org.spfgate.relay.MessageTooLargeException;
+import org.spfgate.relay.Reply;
+import org.spfgate.relay.SizeLimitedInputStream;
+import org.spfgate.spf.SpfIdentity;
+import org.spfgate.spf.SpfVerdict;
+
+/**
+ * One client connection's SMTP conversation, from HELO to QUIT: the message path of the gateway
+ * written down once. Each method takes what the client sent and returns the reply it gets.
+ *
+ * <pre>
+ * HELO  name sane? (control characters, length)                            else 501
+ * MAIL  argument and parameters sane? SIZE within the limit?                else 501 / 555 / 552
+ *       trusted client (CIDR or forward-confirmed rDNS)? then no SPF
+ *       otherwise SPF: MAIL FROM identity, and HELO identity with check_helo
+ *       downstream transaction opens (MAIL FROM to the internal server)     else 451 4.4.1 / 553 / 554
+ * RCPT  argument sane? under max_recipients?                                else 501 / 452 4.5.3
+ *       our domain, no relay trick?                                         else 554 5.7.1
+ *       SPF action for this recipient (exempt recipients, report-only)     else 550 5.7.23 / 451 4.4.3 ...
+ *       downstream RCPT                                                     its reply, as is
+ * DATA  size limit → bare line endings → our Authentication-Results removed → relay after our headers
+ *       the internal server's reply to the final dot is ours (never 250 before its 250)
+ * </pre>
+ *
+ * Not thread-safe: SubEtha calls one session from one thread at a time.
+ */
+public final class SmtpSession {
+
+    /** RFC 5321 4.5.3.1.2: a domain is at most 255 octets. */
+    private static final int MAX_HELO_LENGTH = 255;
+
+    private final MessagePath path;
+    private final InetAddress client;
+    private ClientTrust trust;
+    private String helo;
+    private boolean extended;
+    private boolean tls;
+    private SpfVerdict heloVerdict;
+    private Transaction transaction;
+
+    SmtpSession(MessagePath path, InetAddress client) {
+        this.path = path;
+        this.client = unmapped(client);
+    }
+
+    /** HELO or EHLO (RFC 5321 4.1.1.1); a new greeting also ends any open transaction. */
+    public Reply helo(String name, boolean ehlo) {
+        reset();
+        if (name.isEmpty() || name.length() > MAX_HELO_LENGTH || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            path.metrics.rejected(RejectionReason.BAD_SYNTAX);
+            return new Reply(501, "5.5.4 Invalid " + (ehlo ? "EHLO" : "HELO") + " name");
+        }
+        this.helo = name;
+        this.extended = ehlo;
+        this.heloVerdict = null;
+        return new Reply(250, path.hostname);
+    }
+
+    /** After STARTTLS the client starts over with EHLO (RFC 3207 4.2). */
+    public void tlsStarted() {
+        reset();
+        tls = true;
+        helo = null;
+        heloVerdict = null;
+    }
+
+    public Reply mail(String argument) {
+        if (transaction != null) {
+            return new Reply(503, "5.5.1 Sender already specified");
+        }
+        if (helo == null) {
+            return new Reply(503, "5.5.1 Send HELO or EHLO first");
+        }
+        CommandArgument parsed;
+        MailParameters parameters;
+        try {
+            parsed = CommandArgument.parse(argument, "FROM");
+            parameters = MailParameters.of(parsed.parameters());
+        } catch (CommandArgument.Malformed e) {
+            path.metrics.rejected(RejectionReason.BAD_SENDER);
+            return new Reply(501, "5.5.4 " + e.getMessage());
+        } catch (MailParameters.Unsupported e) {
+            return new Reply(555, "5.5.4 " + e.getMessage());
+        }
+        String sender = withoutSourceRoute(parsed.path());
+        if (!sender.isEmpty() && !isMailbox(sender)) {
+            path.metrics.rejected(RejectionReason.BAD_SENDER);
+            return new Reply(501, "5.1.7 Bad sender address syntax");
+        }
+        if (!parameters.smtpUtf8() && !parsed.isAscii()) {
+            path.metrics.rejected(RejectionReason.BAD_SENDER);
+            return new Reply(553, "5.6.7 Non-ASCII address needs SMTPUTF8"); // RFC 6531 3.5
+        }
+        if (parameters.declaredSize() > path.maxMessageSize) {
+            path.metrics.rejected(RejectionReason.MESSAGE_TOO_LARGE);
+            return new Reply(552, "5.3.4 Message size exceeds fixed limit of " + path.maxMessageSize + " bytes");
+        }
+        if (trust == null) {
+            trust = path.trustedClients.check(client);
+        }
+        Transaction tx = new Transaction(path.nextTransactionId(), sender, parameters.smtpUtf8());
+        if (trust instanceof ClientTrust.Trusted trusted) {
+            // SPEC section 3: no SPF for a trusted client; the skip shows in log, metric and header.
+            path.metrics.trustedClient(trusted.name());
+            tx.log.trusted(trusted.name());
+        } else {
+            // RFC 7208 2.4: the MAIL FROM identity (postmaster@<helo> for the null sender) ...
+            tx.mailFromVerdict = check(SpfIdentity.MAILFROM, sender);
+            tx.log.spf(tx.mailFromVerdict);
+            // ... and RFC 7208 2.3: the HELO identity, once per greeting.
+            if (path.checkHelo) {
+                if (heloVerdict == null) {
+                    heloVerdict = check(SpfIdentity.HELO, helo);
+                }
+                tx.heloVerdict = heloVerdict;
+                tx.log.heloSpf(heloVerdict);
+            }
+        }
+        try {
+            tx.downstream = path.downstream.open(new Envelope(
+                    sender, parameters.smtpUtf8(), parameters.eightBitMime(), parameters.declaredSize()));
+        } catch (DownstreamRefusal refusal) {
+            Reply reply = refusal.reply();
+            boolean unavailable = reply.text().startsWith("4.4.1");
+            if (unavailable) {
+                path.metrics.relayFailed(RelayFailure.UNREACHABLE);
+            }
+            end(tx, reply, unavailable ? RejectionReason.DOWNSTREAM_UNAVAILABLE
+                    : reply.text().startsWith("5.6.") ? RejectionReason.UNSUPPORTED_EXTENSION
+                    : RejectionReason.DOWNSTREAM_REJECTED);
+            return reply;
+        }
+        transaction = tx;
+        return new Reply(250, "2.1.0 Sender OK");
+    }
+
+    public Reply rcpt(String argument) {
+        Transaction tx = transaction;
+        if (tx == null) {
+            return new Reply(503, "5.5.1 Need MAIL before RCPT");
+        }
+        CommandArgument parsed;
+        try {
+            parsed = CommandArgument.parse(argument, "TO");
+        } catch (CommandArgument.Malformed e) {
+            return tx.refused(new Reply(501, "5.5.4 " + e.getMessage()), RejectionReason.BAD_RECIPIENT);
+        }
+        if (!parsed.parameters().isEmpty()) {
+            return tx.refused(new Reply(555, "5.5.4 RCPT parameters not supported"), RejectionReason.BAD_SYNTAX);
+        }
+        if (!tx.smtpUtf8 && !parsed.isAscii()) {
+            return tx.refused(new Reply(553, "5.6.7 Non-ASCII address needs SMTPUTF8"), RejectionReason.BAD_RECIPIENT);
+        }
+        if (tx.accepted.size() >= path.maxRecipients) {
+            return tx.refused(new Reply(452, "4.5.3 Too many recipients"), RejectionReason.TOO_MANY_RECIPIENTS);
+        }
+        // Our domains only, never a relay trick (SPEC section 3).
+        RecipientCheck check = path.recipients.check(parsed.path());
+        if (check instanceof RecipientCheck.Refused refused) {
+            return tx.refused(refused.reject().reply(), reason(refused.reject()));
+        }
+        Recipient recipient = ((RecipientCheck.Accepted) check).recipient();
+        // SPF is acted on here, per recipient, so that exempt recipients still get mail (SPEC section 3).
+        if (!(trust instanceof ClientTrust.Trusted)) {
+            Verdict verdict = path.spfPolicy.decide(tx.mailFromVerdict, tx.heloVerdict, recipient);
+            switch (verdict) {
+                case Verdict.Refusal refusal -> {
+                    return tx.refused(refusal.reply(), reason(refusal));
+                }
+                case Verdict.Accept accept -> accept.wouldHaveBeen()
+                        .filter(waived -> accept.waiver() == Verdict.Waiver.REPORT_ONLY)
+                        .ifPresent(waived -> tx.log.wouldReject(reason(waived).token()));
+            }
+        }
+        Reply downstream = tx.downstream.recipient(recipient.address());
+        if (!downstream.isPositive()) {
+            return tx.refused(downstream, downstream.text().startsWith("4.4.1")
+                    ? RejectionReason.DOWNSTREAM_UNAVAILABLE : RejectionReason.DOWNSTREAM_REJECTED);
+        }
+        tx.accepted.add(recipient.address());
+        tx.log.recipient(recipient.address());
+        return downstream;
+    }
+
+    public boolean inTransaction() {
+        return transaction != null;
+    }
+
+    /** Whether DATA may start: a transaction with at least one accepted recipient. */
+    public Reply dataAllowed() {
+        if (transaction == null) {
+            return new Reply(503, "5.5.1 Need MAIL before DATA");
+        }
+        if (transaction.accepted.isEmpty()) {
+            return new Reply(554, "5.5.1 No valid recipients"); // RFC 5321 3.3
+        }
+        return new Reply(354, "End data with <CR><LF>.<CR><LF>");
+    }
+
+    /**
+     * Relays the message. {@code message} is the client's DATA after dot-unstuffing, ending
+     * where the client's data ended; it is read to its end whatever the outcome (a refused
+     * message is drained, so that no byte of it is ever read as a command). Ends the transaction.
+     *
+     * @throws IOException the client connection failed mid-message; the downstream transaction
+     *         was aborted without the final dot, nothing was delivered
+     */
+    public Reply data(InputStream message) throws IOException {
+        Transaction tx = transaction;
+        transaction = null;
+        SmtpTrace trace = new SmtpTrace(helo, client, SmtpTrace.Protocol.of(extended, tls), tx.id,
+                tx.accepted, ZonedDateTime.now(path.clock));
+        byte[] headers = trust instanceof ClientTrust.Trusted trusted
+                ? path.traceHeaders.trusted(trace, trusted.name())
+                : path.traceHeaders.checked(trace, tx.mailFromVerdict, tx.heloVerdict);
+        // Order matters (SPEC section 3): count what the client sent, then settle bare line endings,
+        // then drop forged Authentication-Results claiming to be us (RFC 8601 5).
+        SizeLimitedInputStream counted = new SizeLimitedInputStream(message, path.maxMessageSize);
+        InputStream filtered = new OwnAuthenticationResultsFilter(
+                new BareLineEndingFilter(counted, path.bareLineEndings), path.hostname);
+        long relayStart = System.nanoTime();
+        Reply reply;
+        try {
+            reply = tx.downstream.data(headers, filtered);
+        } catch (MessageTooLargeException e) {
+            drain(message);
+            tx.log.size(counted.count());
+            return end(tx, new Reply(552, "5.3.4 Message size exceeds fixed limit of " + path.maxMessageSize
+                    + " bytes"), RejectionReason.MESSAGE_TOO_LARGE);
+        } catch (BareLineEndingException e) {
+            drain(message);
+            tx.log.size(counted.count());
+            // RFC 5321 2.3.8: CR and LF only as CRLF; a bare one is how SMTP smuggling starts.
+            return end(tx, new Reply(550, "5.6.0 Message contains a bare CR or LF"), RejectionReason.BARE_LINE_ENDING);
+        } catch (IOException clientLost) {
+            tx.log.size(counted.count());
+            end(tx, null, null);
+            throw clientLost;
+        }
+        tx.log.size(counted.count());
+        path.metrics.relayed(Duration.ofNanos(System.nanoTime() - relayStart));
+        if (reply.isPositive()) {
+            tx.log.downstreamId(queueId(reply));
+            return end(tx, reply, null);
+        }
+        boolean unavailable = reply.text().startsWith("4.4.1");
+        path.metrics.relayFailed(unavailable ? RelayFailure.LOST : RelayFailure.REJECTED);
+        return end(tx, reply, unavailable ? RejectionReason.DOWNSTREAM_UNAVAILABLE : RejectionReason.DOWNSTREAM_REJECTED);
+    }
+
+    /** RSET, a new HELO, or the end of the connection: abandons the open transaction, if any. */
+    public void reset() {
+        Transaction tx = transaction;
+        transaction = null;
+        if (tx != null) {
+            tx.downstream.abort();
+            // every recipient refused: that refusal is the outcome; otherwise the client gave up
+            boolean allRefused = tx.accepted.isEmpty() && tx.lastRefusal != null;
+            end(tx, allRefused ? tx.lastRefusal : null, allRefused ? tx.lastReason : null);
+        }
+    }
+
+    /** The connection is gone. */
+    public void close() {
+        reset();
+    }
+
+    private SpfVerdict check(SpfIdentity identity, String subject) {
+        long start = System.nanoTime();
+        SpfVerdict verdict = identity == SpfIdentity.HELO
+                ? path.spf.checkHelo(client, subject)
+                : path.spf.checkMailFrom(client, subject, helo);
+        path.metrics.spfChecked(identity, verdict.result(), Duration.ofNanos(System.nanoTime() - start));
+        return verdict;
+    }
+
+    /**
+     * Ends a transaction with the reply the client gets ({@code null}: the client left first):
+     * one message outcome, one decision-log line.
+     */
+    private Reply end(Transaction tx, Reply reply, RejectionReason reason) {
+        if (tx.downstream != null) {
+            tx.downstream.close();
+        }
+        TransactionRecord.Status status;
+        if (reply == null) {
+            status = TransactionRecord.Status.ABORTED;
+        } else if (reply.isPositive()) {
+            status = TransactionRecord.Status.RELAYED;
+            path.metrics.messageOutcome(MessageOutcome.RELAYED);
+        } else if (reply.isTransient()) {
+            status = TransactionRecord.Status.DEFERRED;
+            path.metrics.messageOutcome(MessageOutcome.DEFERRED);
+        } else {
+            status = TransactionRecord.Status.REJECTED;
+            path.metrics.messageOutcome(MessageOutcome.REJECTED);
+        }
+        if (reason != null && reply != tx.lastRefusal) {
+            path.metrics.rejected(reason);
+        }
+        if (reason != null) {
+            tx.log.reason(reason.token());
+        }
+        path.decisions.write(tx.log.build(status, reply, Duration.ofNanos(System.nanoTime() - tx.started)));
+        return reply;
+    }
+
+    private static RejectionReason reason(Verdict.Refusal refusal) {
+        return switch (refusal.reason()) {
+            case RELAY_DENIED -> RejectionReason.RELAY_DENIED;
+            case RECIPIENT_SYNTAX -> RejectionReason.BAD_RECIPIENT;
+            case HELO_FAIL -> RejectionReason.HELO_FAIL;
+            case SPF_PASS -> RejectionReason.SPF_PASS;
+            case SPF_FAIL -> RejectionReason.SPF_FAIL;
+            case SPF_SOFTFAIL -> RejectionReason.SPF_SOFTFAIL;
+            case SPF_NEUTRAL -> RejectionReason.SPF_NEUTRAL;
+            case SPF_NONE -> RejectionReason.SPF_NONE;
+            case SPF_TEMPERROR -> RejectionReason.SPF_TEMPERROR;
+            case SPF_PERMERROR -> RejectionReason.SPF_PERMERROR;
+        };
+    }
+
+    /** Postfix's "queued as ID", Exchange's "InternalId=ID". */
+    private static final Pattern QUEUE_ID = Pattern.compile("(?:queued as |InternalId=)([A-Za-z0-9]+)");
+
+    private static String queueId(Reply reply) {
+        Matcher m = QUEUE_ID.matcher(reply.text());
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static void drain(InputStream message) throws IOException {
+        message.transferTo(OutputStream.nullOutputStream());
+    }
+
+    /** RFC 5321 4.1.1.2 and appendix C: a source route in the reverse-path is ignored. */
+    private static String withoutSourceRoute(String reversePath) {
+        if (reversePath.startsWith("@")) {
+            int colon = reversePath.indexOf(':');
+            return colon < 0 ? reversePath : reversePath.substring(colon + 1);
+        }
+        return reversePath;
+    }
+
+    /** local-part@domain with both parts present (RFC 5321 4.1.2 Mailbox, loosely). */
+    private static boolean isMailbox(String address) {
+        int at = address.lastIndexOf('@');
+        return at > 0 && at < address.length() - 1;
+    }
+
+    /** IPv4-mapped IPv6 clients (a [::] listener) are IPv4 clients (SPEC section 2). */
+    private static InetAddress unmapped(InetAddress address) {
+        if (address instanceof Inet6Address v6) {
+            byte[] b = v6.getAddress();
+            boolean mapped = true;
+            for (int i = 0; i < 10; i++) {
+                mapped &= b[i] == 0;
+            }
+            if (mapped && b[10] == (byte) 0xff && b[11] == (byte) 0xff) {
+                try {
+                    return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+                } catch (UnknownHostException impossible) {
+                    throw new IllegalStateException(impossible);
+                }
+            }
+        }
+        return address;
+    }
+
+    /** What one MAIL FROM ... DATA carries. */
+    private final class Transaction {
+        final String id;
+        final String sender;
+        final boolean smtpUtf8;
+        final long started = System.nanoTime();
+        final List<String> accepted = new ArrayList<>();
+        final TransactionRecord.Builder log;
+        SpfVerdict mailFromVerdict;
+        SpfVerdict heloVerdict;
+        DownstreamTransaction downstream;
+        Reply lastRefusal;
+        RejectionReason lastReason;
+
+        Transaction(String id, String sender, boolean smtpUtf8) {
+            this.id = id;
+            this.sender = sender;
+            this.smtpUtf8 = smtpUtf8;
+            this.log = TransactionRecord.builder(id, client).helo(helo).sender(sender).clientName(
+                    trust instanceof ClientTrust.Trusted t && !t.matched().contains("/") ? t.matched() : null);
+        }
+
+        /** A recipient refused: counted now; the transaction's outcome if no recipient gets through. */
+        Reply refused(Reply reply, RejectionReason reason) {
+            path.metrics.rejected(reason);
+            lastRefusal = reply;
+            lastReason = reason;
+            return reply;
+        }
+    }
+}

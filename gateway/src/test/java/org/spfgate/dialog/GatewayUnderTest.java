@@ -1,0 +1,209 @@
+package org.spfgate.dialog;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.spfgate.config.ConfigLoader;
+import org.spfgate.config.GatewayConfig;
+import org.spfgate.config.HostPort;
+import org.spfgate.config.ServerConfig;
+import org.spfgate.listener.Gateway;
+import org.spfgate.testdns.TestDnsServer;
+import org.spfgate.testdns.TestZone;
+
+/**
+ * The real gateway on 127.0.0.1 with everything it talks to real as well: the test DNS server
+ * on loopback (the only DNS server the gateway is configured with) and {@link InternalMailServer}
+ * as the internal server. Configured from YAML, like production; the decision log goes to a
+ * file the test can read.
+ */
+final class GatewayUnderTest implements AutoCloseable {
+
+    static final String HOSTNAME = "mx.gateway.test";
+
+    final TestDnsServer dns;
+    final InternalMailServer internal;
+    final Gateway gateway;
+    final Path logFile;
+    private final Path directory;
+
+    private GatewayUnderTest(Builder b) throws Exception {
+        directory = Files.createTempDirectory("spfgate-dialog");
+        logFile = directory.resolve("decisions.log");
+        dns = TestDnsServer.start(b.zone);
+        internal = new InternalMailServer();
+        String relay = b.relayPort == -2 ? "" : """
+                relay:
+                  host: 127.0.0.1
+                  port: %d
+                  tls: none
+                  verify_recipients: true
+                  connections: 4
+                  timeouts: { connect: 2s, command: 2s, data: %s }
+                """.formatted(b.relayPort == -1 ? internal.port() : b.relayPort, b.relayDataTimeout);
+        String yaml = """
+                server:
+                  hostname: %s
+                  listen: ["127.0.0.1:2525"]
+                  max_connections: %d
+                  max_connections_per_ip: %d
+                  max_message_size: %d
+                  max_recipients: %d
+                  timeouts: { command: 10s, data: 10s }
+                  bare_line_endings: %s
+                domains: [ours.test, example.org]
+                %s
+                deliver_to_directory: "%s"
+                dns:
+                  servers: ["127.0.0.1:%d"]
+                  query_timeout: 300ms
+                  check_timeout: 2s
+                spf:
+                  mode: %s
+                  check_helo: %s
+                  actions: { fail: reject, softfail: accept, neutral: accept, none: accept, temperror: defer, permerror: accept }
+                  exempt_recipients: [postmaster, abuse]
+                %s
+                metrics:
+                  listen: null
+                log:
+                  file: "%s"
+                  format: text
+                """.formatted(HOSTNAME, b.maxConnections, b.maxConnectionsPerIp, b.maxMessageSize, b.maxRecipients,
+                b.bareLineEndings, relay, directory.resolve("delivered"), dns.port(), b.mode, b.checkHelo,
+                b.trusted, logFile);
+        gateway = Gateway.start(onAnyFreePort(ConfigLoader.parse(yaml, "dialog test")));
+    }
+
+    /** The config refuses port 0 (an operator never means it); tests need any free port. */
+    static GatewayConfig onAnyFreePort(GatewayConfig c) {
+        ServerConfig s = c.server();
+        ServerConfig server = new ServerConfig(s.hostname(), List.of(new HostPort("127.0.0.1", 0)), s.maxConnections(),
+                s.maxConnectionsPerIp(), s.maxMessageSize(), s.maxRecipients(), s.timeouts(), s.tls(),
+                s.proxyProtocol(), s.bareLineEndings());
+        return new GatewayConfig(server, c.domains(), c.relay(), c.deliverToDirectory(), c.dns(), c.spf(),
+                c.trusted(), c.metrics(), c.log());
+    }
+
+    static Builder with(TestZone zone) {
+        return new Builder(zone);
+    }
+
+    InetSocketAddress address() {
+        return gateway.smtpAddresses().get(0);
+    }
+
+    SmtpClient connect() throws IOException {
+        return SmtpClient.connect(address());
+    }
+
+    Path deliveredDirectory() {
+        return directory.resolve("delivered");
+    }
+
+    /** The decision log so far. */
+    List<String> logLines() throws IOException {
+        return Files.exists(logFile) ? Files.readAllLines(logFile, StandardCharsets.UTF_8) : List.of();
+    }
+
+    /** Waits (briefly) for the decision log to have {@code n} lines: it is written when the client has its reply. */
+    List<String> awaitLogLines(int n) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        List<String> lines = logLines();
+        while (lines.size() < n && System.nanoTime() < end) {
+            Thread.sleep(10);
+            lines = logLines();
+        }
+        return lines;
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        internal.close();
+        dns.close();
+    }
+
+    static final class Builder {
+        private final TestZone zone;
+        private int maxConnections = 50;
+        private int maxConnectionsPerIp = 10;
+        private long maxMessageSize = 1_000_000;
+        private int maxRecipients = 10;
+        private String bareLineEndings = "normalize";
+        private String mode = "enforce";
+        private boolean checkHelo = true;
+        private String trusted = "trusted: []";
+        /** -1: the internal server; -2: no relay (directory delivery); else that port. */
+        private int relayPort = -1;
+        private String relayDataTimeout = "2s";
+
+        private Builder(TestZone zone) {
+            this.zone = zone;
+        }
+
+        Builder maxConnectionsPerIp(int n) {
+            maxConnectionsPerIp = n;
+            return this;
+        }
+
+        Builder maxConnections(int n) {
+            maxConnections = n;
+            return this;
+        }
+
+        Builder maxMessageSize(long bytes) {
+            maxMessageSize = bytes;
+            return this;
+        }
+
+        Builder maxRecipients(int n) {
+            maxRecipients = n;
+            return this;
+        }
+
+        Builder rejectBareLineEndings() {
+            bareLineEndings = "reject";
+            return this;
+        }
+
+        Builder reportOnly() {
+            mode = "report-only";
+            return this;
+        }
+
+        Builder checkHelo(boolean on) {
+            checkHelo = on;
+            return this;
+        }
+
+        /** The {@code trusted:} block, as YAML. */
+        Builder trusted(String yaml) {
+            trusted = yaml;
+            return this;
+        }
+
+        Builder relayTo(int port) {
+            relayPort = port;
+            return this;
+        }
+
+        Builder deliverToDirectory() {
+            relayPort = -2;
+            return this;
+        }
+
+        Builder relayDataTimeout(String duration) {
+            relayDataTimeout = duration;
+            return this;
+        }
+
+        GatewayUnderTest start() throws Exception {
+            return new GatewayUnderTest(this);
+        }
+    }
+}

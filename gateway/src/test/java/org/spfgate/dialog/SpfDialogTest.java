@@ -1,0 +1,242 @@
+package org.spfgate.dialog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SMTP dialogs against the real listener, SPF evaluated against the test DNS server, mail
+ * relayed to a real internal server (SPEC sections 3 and 5).
+ */
+class SpfDialogTest {
+
+    private static GatewayUnderTest gw;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gw = GatewayUnderTest.with(Zones.standard()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    private static final String GREETING = """
+            S: 220 mx.gateway.test ESMTP spfgate
+            C: EHLO mail.sender.test
+            S: 250-mx.gateway.test
+            S: 250-PIPELINING
+            S: 250-SIZE 1000000
+            S: 250-8BITMIME
+            S: 250-ENHANCEDSTATUSCODES
+            S: 250 SMTPUTF8
+            """;
+
+    private static final String MESSAGE = "Subject: hello\r\nFrom: <alice@sender.test>\r\n\r\nHi Bob.\r\n";
+
+    private int delivered() {
+        return gw.internal.deliveries().size();
+    }
+
+    @Test
+    void passIsDeliveredWithTheThreeHeadersInSpecOrder() throws Exception {
+        int before = delivered();
+        try (SmtpClient c = gw.connect()) {
+            c.script(GREETING + """
+                    C: MAIL FROM:<alice@sender.test>
+                    S: 250 2.1.0 Sender OK
+                    C: RCPT TO:<bob@ours.test>
+                    S: 250 Ok
+                    C: DATA
+                    S: 354 End data with <CR><LF>.<CR><LF>
+                    """);
+            c.sendRaw(MESSAGE + ".\r\n");
+            c.script("""
+                    S: 250 2.0.0 Ok: queued as Q...
+                    C: QUIT
+                    S: 221 Bye
+                    """);
+        }
+        assertEquals(before + 1, delivered());
+        InternalMailServer.Delivery d = gw.internal.deliveries().get(before);
+        assertEquals("alice@sender.test", d.sender());
+        assertEquals(List.of("bob@ours.test"), d.recipients());
+        String text = d.text();
+        assertTrue(text.startsWith("Authentication-Results: mx.gateway.test;"), text);
+        int ar = text.indexOf("Authentication-Results:");
+        int rspf = text.indexOf("\r\nReceived-SPF: pass ");
+        int received = text.indexOf("\r\nReceived: from mail.sender.test ");
+        assertTrue(ar < rspf && rspf < received, text);
+        assertTrue(text.contains("spf=pass"), text);
+        assertTrue(text.contains("smtp.mailfrom=alice@sender.test"), text);
+        assertTrue(text.contains("identity=mailfrom"), text);
+        assertTrue(text.contains("client-ip=127.0.0.1"), text);
+        assertTrue(text.endsWith("\r\n" + MESSAGE), text);
+    }
+
+    @Test
+    void failIsRefusedAtRcptWithTheDomainsExplanation() throws Exception {
+        int before = delivered();
+        try (SmtpClient c = gw.connect()) {
+            c.script(GREETING + """
+                    C: MAIL FROM:<mallory@forged.test>
+                    S: 250 2.1.0 Sender OK
+                    C: RCPT TO:<bob@ours.test>
+                    S: 550 5.7.23 forged.test never sends mail from 127.0.0.1
+                    C: DATA
+                    S: 554 5.5.1 No valid recipients
+                    C: QUIT
+                    S: 221 Bye
+                    """);
+        }
+        assertEquals(before, delivered());
+    }
+
+    @Test
+    void failWithoutExplanationGetsADefaultTextNamingDomainAndIp() throws Exception {
+        try (SmtpClient c = gw.connect()) {
+            c.script(GREETING + """
+                    C: MAIL FROM:<someone@plainfail.test>
+                    S: 250 2.1.0 Sender OK
+                    C: RCPT TO:<bob@ours.test>
+                    S: 550 5.7.23 ...
+                    """);
+        }
+        List<String> lines = gw.logLines();
+        assertTrue(lines.stream().anyMatch(l -> l.contains("from=<someone@plainfail.test>")
+                && l.contains("spf=fail") && l.contains("status=rejected") && l.contains("reason=spf_fail")),
+                String.join("\n", lines));
+    }
+
+    @Test
+    void failToPostmasterIsDeliveredBecausePostmasterIsExempt() throws Exception {
+        int before = delivered();
+        try (SmtpClient c = gw.connect()) {
+            c.script(GREETING + """
+                    C: MAIL FROM:<mallory@forged.test>
+                    S: 250 2.1.0 Sender OK
+                    C: RCPT TO:<bob@ours.test>
+                    S: 550 5.7.23 forged.test never sends mail from 127.0.0.1
+                    C: RCPT TO:<postmaster@ours.test>
+                    S: 250 Ok
+                    C: DATA
+                    S: 354 End data with <CR><LF>.<CR><LF>
+                    """);
+            c.sendRaw(MESSAGE + ".\r\n");
+            c.expectLine("250 2.0.0 Ok: queued as Q...");
+        }
+        assertEquals(before + 1, delivered());
+        InternalMailServer.Delivery d = gw.internal.deliveries().get(before);
+        assertEquals(List.of("postmaster@ours.test"), d.recipients());
+        assertTrue(d.text().contains("Received-SPF: fail "), d.text());
+    }
+
+    @Test
+    void softfailIsDeliveredByDefaultWithASoftfailHeader() throws Exception {
+        int before = delivered();
+        try (SmtpClient c = gw.connect()) {
+            c.script(GREETING + """
+                    C: MAIL FROM:<carol@soft.test>
+                    S: 250 2.1.0 Sender OK
+                    C: RCPT TO:<bob@ours.test>
+                    S: 250 Ok
+                    C: DATA
+                    S: 354 End data with <CR><LF>.<CR><LF>
+                    """);
+            c.sendRaw(MESSAGE + ".\r\n");
+            c.expectLine("250 2.0.0 Ok: queued as Q...");
+        }
+        String text = gw.internal.deliveries().get(before).text();
+        assertTrue(text.contains("Received-SPF: softfail "), text);
+        assertTrue(text.contains("spf=softfail"), text);
+    }
+
+    @Test
+    void dnsTimeOutDefersWith451AndTemperror() throws Exception {
+        int before = delivered();
+        try (SmtpClient c = gw.connect()) {
+            c.script(GREETING + """
+                    C: MAIL FROM:<dave@slow.test>
+                    S: 250 2.1.0 Sender OK
+                    C: RCPT TO:<bob@ours.test>
+                    S: 451 4.4.3 ...
+                    """);
+        }
+        assertEquals(before, delivered());
+    }
+
+    @Test
+    void permerrorIsDeliveredByDefault() throws Exception {
+        int before = delivered();
+        try (SmtpClient c = gw.connect()) {
+            c.script(GREETING + """
+                    C: MAIL FROM:<erin@broken.test>
+                    S: 250 2.1.0 Sender OK
+                    C: RCPT TO:<bob@ours.test>
+                    S: 250 Ok
+                    C: DATA
+                    S: 354 End data with <CR><LF>.<CR><LF>
+                    """);
+            c.sendRaw(MESSAGE + ".\r\n");
+            c.expectLine("250 2.0.0 Ok: queued as Q...");
+        }
+        assertTrue(gw.internal.deliveries().get(before).text().contains("Received-SPF: permerror "));
+    }
+
+    @Test
+    void heloFailIsRefusedWithCheckHeloEvenWhenMailFromPasses() throws Exception {
+        int before = delivered();
+        try (SmtpClient c = gw.connect()) {
+            c.script("""
+                    S: 220 mx.gateway.test ESMTP spfgate
+                    C: HELO badhelo.test
+                    S: 250 mx.gateway.test
+                    C: MAIL FROM:<alice@sender.test>
+                    S: 250 2.1.0 Sender OK
+                    C: RCPT TO:<bob@ours.test>
+                    S: 550 5.7.23 ...
+                    """);
+        }
+        assertEquals(before, delivered());
+    }
+
+    @Test
+    void nullSenderIsJudgedOnTheHeloIdentity() throws Exception {
+        int before = delivered();
+        try (SmtpClient c = gw.connect()) {
+            c.script("""
+                    S: 220 mx.gateway.test ESMTP spfgate
+                    C: EHLO badhelo.test
+                    S: 250-mx.gateway.test...
+                    S: 250-PIPELINING
+                    S: 250-SIZE 1000000
+                    S: 250-8BITMIME
+                    S: 250-ENHANCEDSTATUSCODES
+                    S: 250 SMTPUTF8
+                    C: MAIL FROM:<>
+                    S: 250 2.1.0 Sender OK
+                    C: RCPT TO:<bob@ours.test>
+                    S: 550 5.7.23 ...
+                    C: RSET
+                    S: 250 Ok
+                    C: EHLO mail.sender.test
+                    S: 250-mx.gateway.test
+                    S: 250-PIPELINING
+                    S: 250-SIZE 1000000
+                    S: 250-8BITMIME
+                    S: 250-ENHANCEDSTATUSCODES
+                    S: 250 SMTPUTF8
+                    C: MAIL FROM:<>
+                    S: 250 2.1.0 Sender OK
+                    C: RCPT TO:<bob@ours.test>
+                    S: 250 Ok
+                    """);
+        }
+        assertEquals(before, delivered());
+    }
+}
