@@ -1,6 +1,10 @@
 package org.spfgate.headers;
 
+import static org.spfgate.headers.UntrustedText.commentText;
+import static org.spfgate.headers.UntrustedText.tokenOrQuoted;
+
 import java.net.InetAddress;
+import java.util.Objects;
 import org.spfgate.spf.SpfVerdict;
 
 /**
@@ -10,15 +14,18 @@ import org.spfgate.spf.SpfVerdict;
  * Authentication-Results: mx.example.org; spf=none (mx.example.org: 198.51.100.7 is trusted relay backup-mx; SPF not checked)
  * </pre>
  * The result is the MAIL FROM verdict's; {@code smtp.mailfrom} is the sender SPF checked — for
- * the null sender {@code postmaster@<helo>} (RFC 7208 2.4); {@code smtp.helo} appears when the
- * HELO identity was checked. Property values that are not RFC 2045 tokens (or a
- * {@code local-part@domain}) are quoted; untrusted text never breaks the field.
+ * the null sender {@code postmaster@<helo>} (RFC 7208 2.4, the identity that was actually
+ * authenticated); {@code smtp.helo} appears when the HELO identity was checked. Property values
+ * that are neither an RFC 2045 token nor a plain {@code local-part@domain} are quoted
+ * (RFC 8601 2.2 pvalue); untrusted text never breaks the field.
  */
 public final class AuthenticationResultsHeader {
 
+    private final String authservId;
+
     /** @param authservId our host name ({@code server.hostname}), RFC 8601 2.5 authserv-id */
     public AuthenticationResultsHeader(String authservId) {
-        throw new UnsupportedOperationException("not yet");
+        this.authservId = Objects.requireNonNull(authservId, "authservId");
     }
 
     /**
@@ -27,11 +34,42 @@ public final class AuthenticationResultsHeader {
      * @return the folded field, CRLF-terminated
      */
     public String spf(SpfVerdict mailFrom, SpfVerdict helo) {
-        throw new UnsupportedOperationException("not yet");
+        return FieldFolder.fold(spfUnfolded(mailFrom, helo));
+    }
+
+    String spfUnfolded(SpfVerdict mailFrom, SpfVerdict helo) {
+        StringBuilder field = new StringBuilder(160).append("Authentication-Results: ")
+                .append(tokenOrQuoted(authservId)).append("; spf=").append(mailFrom.result().token())
+                .append(" smtp.mailfrom=").append(mailboxValue(mailFrom.sender()));
+        if (helo != null) {
+            field.append(" smtp.helo=").append(tokenOrQuoted(helo.helo()));
+        }
+        return field.toString();
     }
 
     /** The trusted-client form, folded and CRLF-terminated: {@code spf=none (... is trusted relay NAME; SPF not checked)}. */
     public String trusted(InetAddress client, String trustedName) {
-        throw new UnsupportedOperationException("not yet");
+        return FieldFolder.fold(trustedUnfolded(client, trustedName));
+    }
+
+    String trustedUnfolded(InetAddress client, String trustedName) {
+        // RFC 8601 2.7.2 has no "skipped" result: none plus a comment, never a made-up pass
+        return "Authentication-Results: " + tokenOrQuoted(authservId) + "; spf=none ("
+                + commentText(authservId) + ": " + ClientAddress.text(client) + " is trusted relay "
+                + commentText(trustedName) + "; SPF not checked)";
+    }
+
+    /**
+     * RFC 8601 2.2: pvalue = value / [[local-part] "@"] domain-name. A dot-atom local part and a
+     * dot-atom domain are written as they are; anything else becomes a quoted-string value.
+     */
+    private static String mailboxValue(String mailbox) {
+        String clean = UntrustedText.clean(mailbox);
+        int at = clean.lastIndexOf('@');
+        if (at > 0 && clean.indexOf('@') == at && UntrustedText.isDotAtom(clean.substring(0, at))
+                && UntrustedText.isDotAtom(clean.substring(at + 1))) {
+            return clean;
+        }
+        return tokenOrQuoted(clean);
     }
 }

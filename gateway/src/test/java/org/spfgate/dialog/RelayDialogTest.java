@@ -1,0 +1,253 @@
+package org.spfgate.dialog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The open-relay guard and the synchronous relay, seen from the client (SPEC section 3): only our
+ * domains, every reply of the internal server passed on, no 250 before its 250, nothing partial
+ * delivered.
+ */
+class RelayDialogTest {
+
+    private static GatewayUnderTest gw;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gw = GatewayUnderTest.with(Zones.standard()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    static final String HELLO = """
+            S: 220 mx.gateway.test ESMTP spfgate
+            C: HELO mail.sender.test
+            S: 250 mx.gateway.test
+            C: MAIL FROM:<alice@sender.test>
+            S: 250 2.1.0 Sender OK
+            """;
+
+    static final String MESSAGE = "Subject: relay test\r\n\r\nbody line\r\n";
+
+    @ParameterizedTest(name = "RCPT TO:<{0}> is refused: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "user%other.test@ours.test | 554 5.7.1 relaying denied: % and ! are not accepted in addresses",
+        "other.test!user@ours.test | 554 5.7.1 relaying denied: % and ! are not accepted in addresses",
+        "@ours.test:user@other.test | 554 5.7.1 relaying denied: source routes are not accepted",
+        "'\"user@other.test\"@ours.test' | 554 5.7.1 relaying denied: quoted local part containing @, % or !",
+        "user@other.test@ours.test | 554 5.7.1 relaying denied: more than one @ in address",
+        "user@ours.test. | 554 5.7.1 relaying denied: trailing dot in domain",
+        "user@OURS.TEST. | 554 5.7.1 relaying denied: trailing dot in domain",
+        "user@other.test | 554 5.7.1 relaying denied",
+        "user@ours.test.other.test | 554 5.7.1 relaying denied",
+        "user@sub.ours.test | 554 5.7.1 relaying denied",
+        "user@[127.0.0.1] | 554 5.7.1 relaying denied",
+    })
+    void relayTricksAreRefusedAndNeverForwarded(String address, String reply) throws Exception {
+        int before = gw.internal.deliveries().size();
+        try (SmtpClient c = gw.connect()) {
+            c.script(HELLO + """
+                    C: RCPT TO:<%s>
+                    S: %s
+                    C: DATA
+                    S: 554 5.5.1 No valid recipients
+                    C: QUIT
+                    S: 221 Bye
+                    """.formatted(address, reply));
+        }
+        assertEquals(before, gw.internal.deliveries().size());
+    }
+
+    @Test
+    void ourDomainInAnyCaseIsAcceptedAndForwardedExactlyAsWritten() throws Exception {
+        int before = gw.internal.deliveries().size();
+        try (SmtpClient c = gw.connect()) {
+            c.script(HELLO + """
+                    C: RCPT TO:<Bob.Smith@OURS.Test>
+                    S: 250 Ok
+                    C: RCPT TO:<"john doe"@ours.test>
+                    S: 250 Ok
+                    C: DATA
+                    S: 354 End data with <CR><LF>.<CR><LF>
+                    """);
+            c.sendRaw(MESSAGE + ".\r\n");
+            c.expectLine("250 2.0.0 Ok: queued as Q...");
+        }
+        assertEquals(List.of("Bob.Smith@OURS.Test", "\"john doe\"@ours.test"),
+                gw.internal.deliveries().get(before).recipients());
+    }
+
+    @Test
+    void internalServerRefusingOneOfTwoRecipientsRefusesThatOneAndDeliversToTheOtherOnce() throws Exception {
+        int before = gw.internal.deliveries().size();
+        try (SmtpClient c = gw.connect()) {
+            c.script(HELLO + """
+                    C: RCPT TO:<unknown.user@ours.test>
+                    S: 550 5.1.1 <unknown.user@ours.test>: Recipient address rejected: User unknown
+                    C: RCPT TO:<bob@ours.test>
+                    S: 250 Ok
+                    C: DATA
+                    S: 354 End data with <CR><LF>.<CR><LF>
+                    """);
+            c.sendRaw(MESSAGE + ".\r\n");
+            c.script("""
+                    S: 250 2.0.0 Ok: queued as Q...
+                    C: QUIT
+                    S: 221 Bye
+                    """);
+        }
+        List<InternalMailServer.Delivery> deliveries = gw.internal.deliveries();
+        assertEquals(before + 1, deliveries.size());
+        assertEquals(List.of("bob@ours.test"), deliveries.get(before).recipients());
+    }
+
+    @Test
+    void internalServerRefusingTheMessageAfterDataGivesTheClientTheSameReplyAndDeliversNothing() throws Exception {
+        int before = gw.internal.deliveries().size();
+        gw.internal.afterData = InternalMailServer.AfterData.REJECT;
+        try (SmtpClient c = gw.connect()) {
+            c.script(HELLO + """
+                    C: RCPT TO:<bob@ours.test>
+                    S: 250 Ok
+                    C: DATA
+                    S: 354 End data with <CR><LF>.<CR><LF>
+                    """);
+            c.sendRaw(MESSAGE + ".\r\n");
+            c.script("""
+                    S: 554 5.7.1 Message content rejected by internal policy
+                    C: MAIL FROM:<alice@sender.test>
+                    S: 250 2.1.0 Sender OK
+                    C: QUIT
+                    S: 221 Bye
+                    """);
+        } finally {
+            gw.internal.afterData = InternalMailServer.AfterData.ACCEPT;
+        }
+        assertEquals(before, gw.internal.deliveries().size());
+        List<String> log = gw.awaitLogLines(1);
+        assertTrue(log.stream().anyMatch(l -> l.contains("status=rejected") && l.contains("554 5.7.1 Message content")),
+                String.join("\n", log));
+    }
+
+    @Test
+    void clientDroppingMidDataDeliversNothing() throws Exception {
+        int before = gw.internal.deliveries().size();
+        try (SmtpClient c = gw.connect()) {
+            c.script(HELLO + """
+                    C: RCPT TO:<bob@ours.test>
+                    S: 250 Ok
+                    C: DATA
+                    S: 354 End data with <CR><LF>.<CR><LF>
+                    """);
+            c.sendRaw("Subject: cut short\r\n\r\nfirst half of the body\r\n");
+        } // closed without the final dot
+        Thread.sleep(500);
+        assertEquals(before, gw.internal.deliveries().size());
+        // and the gateway still serves the next client
+        try (SmtpClient c = gw.connect()) {
+            c.script(HELLO + """
+                    C: RCPT TO:<bob@ours.test>
+                    S: 250 Ok
+                    """);
+        }
+    }
+
+    @Test
+    void noDataWithoutRecipientAndNoRecipientWithoutSender() throws Exception {
+        try (SmtpClient c = gw.connect()) {
+            c.script("""
+                    S: 220 mx.gateway.test ESMTP spfgate
+                    C: HELO mail.sender.test
+                    S: 250 mx.gateway.test
+                    C: RCPT TO:<bob@ours.test>
+                    S: 503 5.5.1 Need MAIL before RCPT
+                    C: DATA
+                    S: 503 5.5.1 Need MAIL before DATA
+                    C: MAIL FROM:<alice@sender.test>
+                    S: 250 2.1.0 Sender OK
+                    C: MAIL FROM:<alice@sender.test>
+                    S: 503 5.5.1 Sender already specified
+                    C: DATA
+                    S: 554 5.5.1 No valid recipients
+                    """);
+        }
+    }
+
+    @Test
+    void unreachableInternalServerGives451AtMail() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        try (GatewayUnderTest down = GatewayUnderTest.with(Zones.standard()).relayTo(closedPort).start();
+                SmtpClient c = down.connect()) {
+            c.script("""
+                    S: 220 mx.gateway.test ESMTP spfgate
+                    C: HELO mail.sender.test
+                    S: 250 mx.gateway.test
+                    C: MAIL FROM:<alice@sender.test>
+                    S: 451 4.4.1 ...
+                    C: QUIT
+                    S: 221 Bye
+                    """);
+        }
+    }
+
+    @Test
+    void internalServerHangingAfterTheFinalDotGives451AfterTheTimeout() throws Exception {
+        try (GatewayUnderTest slow = GatewayUnderTest.with(Zones.standard()).relayDataTimeout("1s").start()) {
+            slow.internal.afterData = InternalMailServer.AfterData.HANG;
+            try (SmtpClient c = slow.connect()) {
+                c.script(HELLO + """
+                        C: RCPT TO:<bob@ours.test>
+                        S: 250 Ok
+                        C: DATA
+                        S: 354 End data with <CR><LF>.<CR><LF>
+                        """);
+                c.sendRaw(MESSAGE + ".\r\n");
+                c.expectLine("451 4.4.1 ...");
+            }
+            assertEquals(0, slow.internal.deliveries().size());
+        }
+    }
+
+    @Test
+    void silentInternalServerGives451AtMail() throws Exception {
+        // accepts TCP connections and never says a word
+        try (ServerSocket mute = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        Socket s = mute.accept();
+                        s.getInputStream();
+                    }
+                } catch (Exception closed) {
+                    // test over
+                }
+            });
+            try (GatewayUnderTest down = GatewayUnderTest.with(Zones.standard()).relayTo(mute.getLocalPort()).start();
+                    SmtpClient c = down.connect()) {
+                c.script("""
+                        S: 220 mx.gateway.test ESMTP spfgate
+                        C: HELO mail.sender.test
+                        S: 250 mx.gateway.test
+                        C: MAIL FROM:<alice@sender.test>
+                        S: 451 4.4.1 ...
+                        """);
+            }
+            acceptor.interrupt();
+        }
+    }
+}
