@@ -223,13 +223,53 @@ class SpfDnsClientTest {
     }
 
     @Test
-    void aNullMxIsAnAnswerWithNoHostsNotAVoidLookup() {
+    void namesAreSentLiterallyAsUtf8LabelsWithoutZoneFileEscapes() {
+        zone.txt("a\\b.example.com", "backslash").txt("café.example.com", "utf-8").txt("ab.example.com", "ab");
+
+        assertEquals(List.of("backslash"), client.txt("a\\b.example.com").records());
+        assertEquals(List.of("utf-8"), client.txt("CAFé.example.com").records());
+        // Read as a zone-file escape, \098 would be "b" and find ab.example.com.
+        assertEquals(Status.NXDOMAIN, client.txt("a\\098.example.com").status());
+        assertEquals(3, dns.totalQueryCount());
+    }
+
+    @Test
+    void aNameWithAnEmptyLabelIsNxdomainWithoutAQuery() {
+        assertEquals(Status.NXDOMAIN, client.txt("a..example.com").status());
+        assertEquals(Status.NXDOMAIN, client.txt(".").status());
+        assertEquals(0, dns.totalQueryCount());
+    }
+
+    @Test
+    void aListenerThatThrowsDoesNotFailTheLookup() {
+        zone.txt("example.com", "v=spf1 -all");
+        SpfDnsClient withBrokenMetrics = new SpfDnsClient(List.of(dns.address()), TIMEOUT, 10,
+                (type, outcome, nanos) -> {
+                    throw new IllegalStateException("metrics down");
+                });
+
+        assertEquals(List.of("v=spf1 -all"), withBrokenMetrics.txt("example.com").records());
+        assertEquals(List.of("v=spf1 -all"), withBrokenMetrics.txt("example.com").records());
+    }
+
+    @Test
+    void aNullMxIsAnAnswerNamingTheEmptyHostNotAVoidLookup() {
         zone.mx("nomail.example.com", 0, ".");
 
         DnsAnswer<String> answer = client.mx("nomail.example.com");
 
         assertEquals(Status.FOUND, answer.status());
-        assertEquals(List.of(), answer.records());
+        assertEquals(List.of(""), answer.records());
+    }
+
+    @Test
+    void anIpv4MappedAaaaAnswerStaysAnIpv6Address() {
+        zone.aaaa("mapped.example.com", "::ffff:192.0.2.1");
+
+        InetAddress address = client.addresses("mapped.example.com", true).records().get(0);
+
+        assertTrue(address instanceof java.net.Inet6Address, address.toString());
+        assertEquals(16, address.getAddress().length);
     }
 
     @Test

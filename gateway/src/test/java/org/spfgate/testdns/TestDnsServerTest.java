@@ -99,6 +99,23 @@ class TestDnsServerTest {
     }
 
     @Test
+    void truncatesAt512BytesForAClientWithoutEdns() throws IOException {
+        String medium = "v=spf1 " + "ip4:192.0.2.1 ".repeat(40) + "-all"; // ~570 bytes: over 512, under 1232
+        TestZone zone = new TestZone().txt("medium.example.com", medium);
+        try (TestDnsServer dns = TestDnsServer.start(zone)) {
+            SimpleResolver withEdns = new SimpleResolver(dns.address());
+            SimpleResolver withoutEdns = new SimpleResolver(dns.address());
+            withoutEdns.setEDNS(-1, 0, 0, List.of());
+            Message query = Message.newQuery(Record.newRecord(Name.fromString("medium.example.com."), Type.TXT, DClass.IN));
+
+            assertEquals(1, withEdns.send(query).getSection(Section.ANSWER).size());
+            assertEquals(0, dns.tcpQueryCount());
+            assertEquals(1, withoutEdns.send(query).getSection(Section.ANSWER).size());
+            assertEquals(1, dns.tcpQueryCount());
+        }
+    }
+
+    @Test
     void followsCnameChainsAndStopsAtALoop() throws IOException {
         TestZone zone = new TestZone().cname("alias.example.com", "host.example.com")
                 .a("host.example.com", "192.0.2.7").cname("loop.example.com", "loop.example.com");
@@ -154,7 +171,8 @@ class TestDnsServerTest {
         Map<String, Object> zonedata = Map.of(
                 "spfonly.example.net", List.of(Map.of("SPF", "v=spf1 -all"), Map.of("TXT", "NONE")),
                 "both.example.net", List.of(Map.of("SPF", "v=spf1 -all"), Map.of("TXT", List.of("v=spf1 ", "+all"))),
-                "spftimeout.example.net", List.of(Map.of("SPF", "v=spf1 -all"), "TIMEOUT"),
+                "spftimeout.example.net", List.of(Map.of("TXT", "v=spf1 -all"), "TIMEOUT"),
+                "txttimeout.example.net", List.of(Map.of("SPF", "v=spf1 -all"), "TIMEOUT"),
                 "mx.example.net", List.of(Map.of("MX", List.of(10, "mail.example.net"))));
         try (TestDnsServer dns = TestDnsServer.start(TestZone.fromSuiteZonedata(zonedata))) {
             assertTrue(ask(dns, "spfonly.example.net", Type.TXT).getSection(Section.ANSWER).isEmpty());
@@ -164,6 +182,7 @@ class TestDnsServerTest {
             assertEquals(List.of("v=spf1 ", "+all"), ((TXTRecord) both.get(0)).getStrings());
             assertEquals(1, ask(dns, "spftimeout.example.net", Type.TXT).getSection(Section.ANSWER).size());
             assertTimesOut(dns, "spftimeout.example.net", Type.A);
+            assertTimesOut(dns, "txttimeout.example.net", Type.TXT);
             assertEquals(Type.MX, ask(dns, "mx.example.net", Type.MX).getSection(Section.ANSWER).get(0).getType());
         }
     }

@@ -2,17 +2,20 @@ package org.spfgate.testdns;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -23,7 +26,6 @@ import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.ReverseMap;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
@@ -174,18 +176,19 @@ public final class TestZone {
     public TestZone fault(String name, Fault fault) {
         Node node = node(name(name));
         node.fault = Objects.requireNonNull(fault);
-        node.faultOnlyForMissingTypes = false;
+        node.answeredDespiteFault = Set.of();
         return this;
     }
 
     /**
-     * Queries for {@code name} of a type the name has no record of get {@code fault}; types it has
-     * are answered. This is what a bare {@code - TIMEOUT} means in the suite's zonedata.
+     * Queries for {@code name} get {@code fault}, except queries of the {@code answered} types
+     * (e.g. {@code "TXT"}), which are answered from the records. A bare {@code - TIMEOUT} in the
+     * suite's zonedata means this, with the types listed before it.
      */
-    public TestZone faultForMissingTypes(String name, Fault fault) {
+    public TestZone faultExceptFor(String name, Fault fault, Set<String> answered) {
         Node node = node(name(name));
         node.fault = Objects.requireNonNull(fault);
-        node.faultOnlyForMissingTypes = true;
+        node.answeredDespiteFault = answered.stream().map(Type::value).collect(Collectors.toUnmodifiableSet());
         return this;
     }
 
@@ -207,8 +210,8 @@ public final class TestZone {
      * {@code CNAME} (a string), {@code MX} ({@code [preference, host]}), and {@code TIMEOUT}.
      * As in the suite's reference driver (pyspf's {@code testspf.py}): every {@code SPF} record
      * is also served as a {@code TXT} record unless the name lists a {@code TXT} entry (even
-     * {@code TXT: NONE}); and {@code TIMEOUT} makes queries for types the name has no record of
-     * go unanswered.
+     * {@code TXT: NONE}); and after {@code TIMEOUT}, queries go unanswered except for the types
+     * listed before it (the TXT copies of SPF records count as listed after it).
      */
     public static TestZone fromSuiteZonedata(Map<String, ?> zonedata) {
         TestZone zone = new TestZone();
@@ -216,20 +219,34 @@ public final class TestZone {
             String name = byName.getKey();
             List<?> entries = (List<?>) byName.getValue();
             boolean listsTxt = entries.stream()
-                    .anyMatch(e -> e instanceof Map<?, ?> m && m.containsKey("TXT"));
+                    .anyMatch(e -> e instanceof Map<?, ?> m && m.keySet().stream()
+                            .anyMatch(k -> "TXT".equalsIgnoreCase(String.valueOf(k))));
+            Set<String> beforeTimeout = new HashSet<>();
             boolean timeout = false;
             for (Object entry : entries) {
                 if ("TIMEOUT".equals(entry)) {
                     timeout = true;
+                    break;
+                }
+                if (entry instanceof Map<?, ?> map) {
+                    map.forEach((type, value) -> {
+                        if (!isNone(value)) {
+                            beforeTimeout.add(String.valueOf(type).toUpperCase(Locale.ROOT));
+                        }
+                    });
+                }
+            }
+            for (Object entry : entries) {
+                if ("TIMEOUT".equals(entry)) {
                     continue;
                 }
                 if (!(entry instanceof Map<?, ?> map) || map.size() != 1) {
                     throw new IllegalArgumentException("zonedata " + name + ": bad entry " + entry);
                 }
                 Map.Entry<?, ?> typed = map.entrySet().iterator().next();
-                String type = String.valueOf(typed.getKey());
+                String type = String.valueOf(typed.getKey()).toUpperCase(Locale.ROOT);
                 Object value = typed.getValue();
-                if ("NONE".equals(value)) {
+                if (isNone(value)) {
                     continue;
                 }
                 switch (type) {
@@ -246,14 +263,17 @@ public final class TestZone {
                     case "CNAME" -> zone.cname(name, String.valueOf(value));
                     case "MX" -> {
                         List<?> mx = (List<?>) value;
-                        zone.mx(name, ((Number) mx.get(0)).intValue(), String.valueOf(mx.get(1)));
+                        zone.mx(name, Integer.parseInt(String.valueOf(mx.get(0))), String.valueOf(mx.get(1)));
                     }
                     default -> throw new IllegalArgumentException(
                             "zonedata " + name + ": unknown type " + type);
                 }
             }
             if (timeout) {
-                zone.faultForMissingTypes(name, Fault.TIMEOUT);
+                // pyspf's driver answers a type only if a record of it comes before TIMEOUT; the
+                // TXT copies of SPF records come after everything.
+                beforeTimeout.remove("SPF");
+                zone.faultExceptFor(name, Fault.TIMEOUT, beforeTimeout);
             }
         }
         return zone;
@@ -274,7 +294,7 @@ public final class TestZone {
             }
             List<Record> ofType = node.records.stream().filter(r -> r.getType() == qtype).toList();
             Fault fault = node.fault;
-            if (fault != null && (!node.faultOnlyForMissingTypes || ofType.isEmpty())) {
+            if (fault != null && !node.answeredDespiteFault.contains(qtype)) {
                 return new Resolution(fault, Rcode.NOERROR, List.of());
             }
             if (!ofType.isEmpty()) {
@@ -304,13 +324,28 @@ public final class TestZone {
     private static final class Node {
         final List<Record> records = new CopyOnWriteArrayList<>();
         volatile Fault fault;
-        volatile boolean faultOnlyForMissingTypes;
+        volatile Set<Integer> answeredDespiteFault = Set.of();
     }
 
+    /** Labels of the text's UTF-8 bytes, taken literally (no zone-file escapes), as the client sends them. */
     static Name name(String text) {
+        if (text.isEmpty() || text.equals(".")) {
+            return Name.root; // e.g. the target of a null MX (RFC 7505)
+        }
+        String bare = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        for (String label : bare.split("\\.", -1)) {
+            byte[] octets = label.getBytes(StandardCharsets.UTF_8);
+            if (octets.length == 0 || octets.length > 63) {
+                throw new IllegalArgumentException("not a DNS name: " + text);
+            }
+            wire.write(octets.length);
+            wire.writeBytes(octets);
+        }
+        wire.write(0);
         try {
-            return Name.fromString(text, Name.root);
-        } catch (TextParseException e) {
+            return new Name(wire.toByteArray());
+        } catch (IOException e) {
             throw new IllegalArgumentException("not a DNS name: " + text, e);
         }
     }
@@ -328,7 +363,7 @@ public final class TestZone {
                 mapped[10] = (byte) 0xff;
                 mapped[11] = (byte) 0xff;
                 System.arraycopy(address.getAddress(), 0, mapped, 12, 4);
-                return InetAddress.getByAddress(mapped);
+                return Inet6Address.getByAddress(null, mapped, -1); // getByAddress would unmap it
             }
             if (length != 0 && address.getAddress().length != length) {
                 throw new IllegalArgumentException("wrong address family: " + literal);
@@ -369,6 +404,11 @@ public final class TestZone {
             rdata.writeBytes(s);
         }
         return Record.newRecord(name(name), type, DClass.IN, ttl, rdata.toByteArray());
+    }
+
+    /** {@code TXT: NONE}: an entry that holds no record (it only stops the SPF-to-TXT copies). */
+    private static boolean isNone(Object value) {
+        return "NONE".equals(value) || List.of("NONE").equals(value);
     }
 
     private static String[] suiteStrings(Object value) {

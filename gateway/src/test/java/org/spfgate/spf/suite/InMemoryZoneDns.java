@@ -86,6 +86,11 @@ public final class InMemoryZoneDns implements SpfDns {
         return lookup(ptr, "PTR", reverseName(ip));
     }
 
+    /** PTR names at a reverse-lookup name such as {@code 4.3.2.1.in-addr.arpa} (for adapters of other libraries). */
+    public DnsAnswer<String> ptrOfReverseName(String reverseName) {
+        return lookup(ptr, "PTR", reverseName);
+    }
+
     /** Questions asked so far as {@code TYPE name}, e.g. {@code TXT example.com}; empty if not recording. */
     public List<String> queries() {
         if (queries == null) {

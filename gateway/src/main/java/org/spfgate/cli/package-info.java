@@ -1,0 +1,11 @@
+/**
+ * The command line (SPEC section 1), on picocli: {@code run} loads the configuration and starts
+ * the gateway through a {@link org.spfgate.cli.GatewayLauncher}; {@code check} runs one SPF
+ * evaluation with the same engine, DNS client and Received-SPF renderer as the gateway;
+ * {@code config --check} validates a file.
+ *
+ * <p>Outside the message path: it is where the process begins ({@code org.spfgate.Main} only
+ * hands it the arguments and the launcher) and ends (exit codes: SPF results 0-6 for
+ * {@code check}, sysexits for the rest, see {@link org.spfgate.cli.ExitCodes}).
+ */
+package org.spfgate.cli;
