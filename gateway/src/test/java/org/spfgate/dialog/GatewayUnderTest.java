@@ -121,6 +121,23 @@ final class GatewayUnderTest implements AutoCloseable {
         return lines;
     }
 
+    /** Waits (briefly) for a decision-log line matching {@code test}; returns it, or fails listing the log. */
+    String awaitLogLine(java.util.function.Predicate<String> test) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            List<String> lines = logLines();
+            for (String line : lines) {
+                if (test.test(line)) {
+                    return line;
+                }
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no matching decision-log line in:\n" + String.join("\n", lines));
+            }
+            Thread.sleep(10);
+        }
+    }
+
     @Override
     public void close() {
         gateway.close();
