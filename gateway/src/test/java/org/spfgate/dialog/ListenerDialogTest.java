@@ -19,7 +19,11 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spfgate.config.ConfigDefaults;
 import org.spfgate.config.ConfigLoader;
+import org.spfgate.config.DnsConfig;
+import org.spfgate.config.HostPort;
+import org.spfgate.config.MetricsConfig;
 import org.spfgate.config.GatewayConfig;
 import org.spfgate.listener.Gateway;
 import org.spfgate.testdns.TestDnsServer;
@@ -246,6 +250,68 @@ class ListenerDialogTest {
             assertTrue(text.contains("Authentication-Results: mx.gateway.test; spf=pass"), text);
             assertTrue(text.contains("Received-SPF: pass "), text);
             assertTrue(text.endsWith("Subject: to a file\r\n\r\nbody\r\n"), text);
+        }
+    }
+
+    @Test
+    void silentClientsAreDisconnectedAfterTheCommandAndDataTimeoutsAndNothingIsDelivered() throws Exception {
+        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).clientTimeouts("1s", "1s").start()) {
+            try (SmtpClient idle = gw.connect()) {
+                idle.expectLine("220 mx.gateway.test ESMTP spfgate");
+                idle.expectLine("421 Timeout waiting for data from client.");
+                assertTrue(idle.closedByServer());
+            }
+            try (SmtpClient stalled = gw.connect()) {
+                stalled.script(RelayDialogTest.HELLO + """
+                        C: RCPT TO:<bob@ours.test>
+                        S: 250 Ok
+                        C: DATA
+                        S: 354 End data with <CR><LF>.<CR><LF>
+                        """);
+                stalled.sendRaw("Subject: stalled\r\n\r\nand then nothing");
+                stalled.expectLine("421 4.4.2 Timeout waiting for data, closing connection");
+                assertTrue(stalled.closedByServer());
+            }
+            assertEquals(0, gw.internal.deliveries().size());
+            gw.awaitLogLine(l -> l.contains("status=aborted"));
+        }
+    }
+
+    @Test
+    void builtInDefaultsDeliverAcceptedMailToTheDirectoryWithOurHeaders(@TempDir Path dir) throws Exception {
+        GatewayConfig defaults = ConfigDefaults.builtIn();
+        try (TestDnsServer dns = TestDnsServer.start(Zones.standard())) {
+            // the README's setup, with DNS pointed at the test server, any free port, a temporary directory
+            GatewayConfig config = GatewayUnderTest.onAnyFreePort(new GatewayConfig(defaults.server(), defaults.domains(),
+                    defaults.relay(), dir.resolve("delivered"),
+                    new DnsConfig(List.of(new HostPort("127.0.0.1", dns.port())), defaults.dns().queryTimeout(),
+                            defaults.dns().checkTimeout()),
+                    defaults.spf(), defaults.trusted(), new MetricsConfig(null), defaults.log()));
+            try (Gateway gateway = Gateway.start(config);
+                    SmtpClient c = SmtpClient.connect(gateway.smtpAddresses().get(0))) {
+                c.expectLine("220 " + defaults.server().hostname() + " ESMTP spfgate");
+                c.script("""
+                        C: HELO mail.sender.test
+                        S: 250 ...
+                        C: MAIL FROM:<alice@sender.test>
+                        S: 250 2.1.0 Sender OK
+                        C: RCPT TO:<newcomer@example.test>
+                        S: 250 ...
+                        C: DATA
+                        S: 354 End data with <CR><LF>.<CR><LF>
+                        """);
+                c.sendRaw("Subject: first message\r\n\r\nhello\r\n.\r\n");
+                c.expectLine("250 ...");
+            }
+            try (var files = Files.list(dir.resolve("delivered"))) {
+                List<Path> eml = files.filter(p -> p.toString().endsWith(".eml")).toList();
+                assertEquals(1, eml.size());
+                String text = Files.readString(eml.get(0), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertTrue(text.contains("Received-SPF: pass "), text);
+                assertTrue(text.contains("Authentication-Results: " + defaults.server().hostname() + "; spf=pass"), text);
+                assertTrue(text.contains("\r\nReceived: from mail.sender.test"), text);
+                assertTrue(text.endsWith("Subject: first message\r\n\r\nhello\r\n"), text);
+            }
         }
     }
 
