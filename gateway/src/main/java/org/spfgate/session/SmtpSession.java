@@ -265,6 +265,11 @@ public final class SmtpSession {
             tx.log.size(counted.count());
             end(tx, null, null);
             throw clientLost;
+        } catch (RuntimeException bug) {
+            // never leave the internal server with half a message: abort it, then let SubEtha answer 421
+            tx.downstream.abort();
+            end(tx, null, null);
+            throw bug;
         }
         tx.log.size(counted.count());
         path.metrics.relayed(Duration.ofNanos(System.nanoTime() - relayStart));
