@@ -9,106 +9,141 @@ import java.io.InputStream;
  * terminating {@code <CRLF>.<CRLF>} (RFC 5321 4.1.1.4) and removes the dot-stuffing of every
  * line, the first one included (RFC 5321 4.5.2). Only CRLF ends a line here — a bare LF or bare
  * CR before a dot is message content, which is how SMTP smuggling is defeated on our side; what
- * becomes of such bytes is the bare-line-ending filter's business. Never reads past the
- * terminator, so pipelined commands after it stay in the connection for SubEtha.
+ * becomes of such bytes is the bare-line-ending filter's business.
+ *
+ * <p>Never consumes a byte past the terminator, so pipelined commands after it stay in the
+ * connection for SubEtha's command reader: with a connection that supports mark/reset (SubEtha's
+ * buffered input does) it decodes whole buffers and gives back what follows the terminator;
+ * otherwise it reads byte by byte.
  */
 final class DotTerminatedData extends InputStream {
 
     private enum State { LINE_START, MIDDLE, CR, DOT, DOT_CR, END }
 
+    private static final int CHUNK = 4096;
+
     private final InputStream connection;
+    private final byte[] raw;
     private State state = State.LINE_START;
-    /** A byte decided but not yet returned (the CR after a stuffed dot). */
+    /** A content byte decoded but not yet returned (".<CR>x" gives two bytes for the one read). */
     private int pending = -1;
 
     DotTerminatedData(InputStream connection) {
         this.connection = connection;
+        this.raw = new byte[connection.markSupported() ? CHUNK : 1];
     }
 
     @Override
     public int read() throws IOException {
-        if (pending >= 0) {
-            int b = pending;
-            pending = -1;
-            return b;
-        }
-        while (state != State.END) {
-            int b = connection.read();
-            if (b < 0) {
-                throw new EOFException("connection closed before <CRLF>.<CRLF>");
+        byte[] one = new byte[1];
+        while (true) {
+            int n = read(one, 0, 1);
+            if (n < 0) {
+                return -1;
             }
-            switch (state) {
-                case LINE_START -> {
-                    if (b == '.') {
-                        state = State.DOT;
-                        continue;
-                    }
-                    return emit(b);
-                }
-                case MIDDLE -> {
-                    return emit(b);
-                }
-                case CR -> {
-                    if (b == '\n') {
-                        state = State.LINE_START;
-                        return b;
-                    }
-                    return emit(b);
-                }
-                case DOT -> {
-                    if (b == '\r') {
-                        state = State.DOT_CR;
-                        continue;
-                    }
-                    // the dot was stuffing: drop it, the byte after it is content
-                    return emit(b);
-                }
-                case DOT_CR -> {
-                    if (b == '\n') {
-                        state = State.END;
-                        return -1;
-                    }
-                    // ".\r" then something else: the dot was stuffing, the CR is content
-                    pending = b;
-                    state = b == '\r' ? State.CR : State.MIDDLE;
-                    return '\r';
-                }
-                default -> throw new IllegalStateException(state.name());
+            if (n == 1) {
+                return one[0] & 0xff;
             }
         }
-        return -1;
     }
 
-    /** Returns {@code b} as content and moves to the state after it. */
-    private int emit(int b) {
-        state = b == '\r' ? State.CR : State.MIDDLE;
-        return b;
-    }
-
+    /** Blocks until at least one byte of message is decoded, or the data has ended (-1). */
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
         if (length == 0) {
             return 0;
         }
-        int n = 0;
-        while (n < length) {
-            int b = read();
-            if (b < 0) {
-                return n == 0 ? -1 : n;
-            }
-            buffer[offset + n++] = (byte) b;
-            // Every 1 KiB, hand over what we have if the client has sent nothing more yet, so the
-            // relay streams a slow client's message (checked rarely: available() is a system call).
-            if ((n & 1023) == 0 && pending < 0 && connection.available() == 0) {
-                break;
-            }
-        }
+        int n;
+        do {
+            n = decode(buffer, offset, length);
+        } while (n == 0); // the bytes read were only stuffing or the start of the terminator
         return n;
     }
 
-    /** Reads to the terminator, discarding; true when the terminator was reached. */
+    /** One raw read, decoded; 0 when it held no content. */
+    private int decode(byte[] buffer, int offset, int length) throws IOException {
+        int produced = 0;
+        if (pending >= 0) {
+            buffer[offset] = (byte) pending;
+            pending = -1;
+            produced = 1;
+        }
+        if (state == State.END || produced == length) {
+            return produced == 0 ? -1 : produced;
+        }
+        int want = Math.min(raw.length, length - produced);
+        boolean bulk = raw.length > 1;
+        if (bulk) {
+            connection.mark(want);
+        }
+        int got = connection.read(raw, 0, want);
+        if (got < 0) {
+            throw new EOFException("connection closed before <CRLF>.<CRLF>");
+        }
+        int used = 0;
+        while (used < got && state != State.END && produced < length) {
+            int b = raw[used++] & 0xff;
+            switch (state) {
+                case LINE_START -> {
+                    if (b == '.') {
+                        state = State.DOT;
+                    } else {
+                        produced = emit(buffer, offset + produced, b, produced);
+                    }
+                }
+                case MIDDLE -> produced = emit(buffer, offset + produced, b, produced);
+                case CR -> {
+                    if (b == '\n') {
+                        buffer[offset + produced++] = (byte) b;
+                        state = State.LINE_START;
+                    } else {
+                        produced = emit(buffer, offset + produced, b, produced);
+                    }
+                }
+                // a dot at the start of a line: stuffing, unless ".<CR><LF>" ends the data
+                case DOT -> {
+                    if (b == '\r') {
+                        state = State.DOT_CR;
+                    } else {
+                        produced = emit(buffer, offset + produced, b, produced);
+                    }
+                }
+                case DOT_CR -> {
+                    if (b == '\n') {
+                        state = State.END;
+                    } else {
+                        // ".<CR>" and something else: the dot was stuffing, the CR is content
+                        buffer[offset + produced++] = '\r';
+                        if (produced < length) {
+                            produced = emit(buffer, offset + produced, b, produced);
+                        } else {
+                            pending = b;
+                            state = b == '\r' ? State.CR : State.MIDDLE;
+                        }
+                    }
+                }
+                default -> throw new IllegalStateException(state.name());
+            }
+        }
+        if (bulk && used < got) {
+            // give back what follows the terminator: it is the client's next command
+            connection.reset();
+            connection.skipNBytes(used);
+        }
+        return produced == 0 && state == State.END ? -1 : produced;
+    }
+
+    /** Writes one content byte and moves to the state after it; returns the new output count. */
+    private int emit(byte[] buffer, int at, int b, int produced) {
+        buffer[at] = (byte) b;
+        state = b == '\r' ? State.CR : State.MIDDLE;
+        return produced + 1;
+    }
+
+    /** Reads to the terminator, discarding. */
     void drain() throws IOException {
-        while (read() >= 0) {
+        byte[] discard = new byte[CHUNK];
+        while (read(discard, 0, discard.length) >= 0) {
             // discard
         }
     }

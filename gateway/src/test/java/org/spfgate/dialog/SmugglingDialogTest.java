@@ -79,6 +79,39 @@ class SmugglingDialogTest {
     }
 
     @Test
+    void pipelinedCommandsAfterALargeMessageAreAnsweredInOrder() throws Exception {
+        int before = gw.internal.deliveries().size();
+        String body = ("z".repeat(70) + "\r\n").repeat(25); // 1800 bytes: several reads, under the limit
+        try (SmtpClient c = gw.connect()) {
+            c.script(READY);
+            c.sendRaw("Subject: pipelined\r\n\r\n" + body + ".\r\nMAIL FROM:<alice@sender.test>\r\nRSET\r\nQUIT\r\n");
+            c.script("""
+                    S: 250 2.0.0 Ok: queued as Q...
+                    S: 250 2.1.0 Sender OK
+                    S: 250 Ok
+                    S: 221 Bye
+                    """);
+        }
+        assertEquals(before + 1, gw.internal.deliveries().size());
+        assertTrue(gw.internal.deliveries().get(before).text().endsWith("\r\n\r\n" + body));
+    }
+
+    @Test
+    void aTerminatorSplitAcrossPacketsIsStillTheEnd() throws Exception {
+        int before = gw.internal.deliveries().size();
+        try (SmtpClient c = gw.connect()) {
+            c.script(READY);
+            c.sendRaw("Subject: split\r\n\r\nline\r\n.");
+            Thread.sleep(100);
+            c.sendRaw("\r");
+            Thread.sleep(100);
+            c.sendRaw("\n");
+            c.expectLine("250 2.0.0 Ok: queued as Q...");
+        }
+        assertTrue(gw.internal.deliveries().get(before).text().endsWith("Subject: split\r\n\r\nline\r\n"));
+    }
+
+    @Test
     void bareLineEndingsAreNormalisedToCrlfBeforeTheRelay() throws Exception {
         int before = gw.internal.deliveries().size();
         try (SmtpClient c = gw.connect()) {

@@ -40,16 +40,29 @@ class DotTerminatedDataTest {
         "a<CR><CR><LF>.<CR><LF>                | a<CR><CR><LF>",
     })
     void endsOnlyAtCrlfDotCrlfAndRemovesDotStuffing(String wire, String message) throws IOException {
-        DotTerminatedData data = new DotTerminatedData(new ByteArrayInputStream(
-                bytes(wire).getBytes(StandardCharsets.ISO_8859_1)));
-        assertEquals(bytes(message), read(data));
-        assertTrue(data.finished());
+        byte[] w = bytes(wire).getBytes(StandardCharsets.ISO_8859_1);
+        // bulk reads on a mark/reset stream (SubEtha's buffered input)
+        DotTerminatedData bulk = new DotTerminatedData(new ByteArrayInputStream(w));
+        assertEquals(bytes(message), read(bulk));
+        assertTrue(bulk.finished());
+        // byte by byte on a stream without mark/reset, and with one-byte reads
+        DotTerminatedData single = new DotTerminatedData(new java.io.FilterInputStream(new ByteArrayInputStream(w)) {
+            @Override
+            public boolean markSupported() {
+                return false;
+            }
+        });
+        StringBuilder out = new StringBuilder();
+        for (int b; (b = single.read()) >= 0; ) {
+            out.append((char) b);
+        }
+        assertEquals(bytes(message), out.toString());
     }
 
     @Test
     void neverReadsPastTheTerminatorSoPipelinedCommandsStayForTheCommandReader() throws IOException {
-        InputStream connection = new ByteArrayInputStream(
-                "body\r\n.\r\nMAIL FROM:<a@b.example>\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        InputStream connection = new java.io.BufferedInputStream(new ByteArrayInputStream(
+                "body\r\n.\r\nMAIL FROM:<a@b.example>\r\n".getBytes(StandardCharsets.ISO_8859_1)), 8192);
         DotTerminatedData data = new DotTerminatedData(connection);
         assertEquals("body\r\n", read(data));
         assertEquals(-1, data.read());
