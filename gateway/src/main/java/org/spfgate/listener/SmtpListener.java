@@ -54,7 +54,6 @@ final class SmtpListener {
                 .messageHandlerFactory(SmtpCommands.transactionMarkers(gate))
                 .maxConnections(config.maxConnections() + REFUSAL_HEADROOM)
                 .connectionTimeoutMs((int) Math.min(Integer.MAX_VALUE, config.timeouts().command().toMillis()))
-                .maxRecipients(config.maxRecipients())
                 .maxMessageSize(Math.max(1, maxMessageSize))
                 .insertReceivedHeaders(false)
                 .proxyHandler(config.proxyProtocol().isEmpty()

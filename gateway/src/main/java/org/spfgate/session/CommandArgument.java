@@ -87,7 +87,8 @@ record CommandArgument(String path, Map<String, String> parameters) {
             int eq = word.indexOf('=');
             String key = (eq < 0 ? word : word.substring(0, eq)).toUpperCase(Locale.ROOT);
             String value = eq < 0 ? null : word.substring(eq + 1);
-            if (key.isEmpty() || !key.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-')) {
+            // RFC 5321 4.1.2: esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")
+            if (key.isEmpty() || !key.chars().allMatch(c -> c < 0x80 && (Character.isLetterOrDigit(c) || c == '-'))) {
                 throw new Malformed("Syntax: bad parameter \"" + printable(word) + "\"");
             }
             parameters.put(key, value);

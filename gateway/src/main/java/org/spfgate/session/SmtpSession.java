@@ -417,11 +417,17 @@ public final class SmtpSession {
                     trust instanceof ClientTrust.Trusted t && !t.matched().contains("/") ? t.matched() : null);
         }
 
-        /** A recipient refused: counted now; the transaction's outcome if no recipient gets through. */
+        /**
+         * A recipient refused: counted now; the transaction's outcome if no recipient gets through
+         * (a deferral wins over permanent refusals).
+         */
         Reply refused(Reply reply, RejectionReason reason) {
             path.metrics.rejected(reason);
-            lastRefusal = reply;
-            lastReason = reason;
+            // a deferred recipient comes back later: that, not a permanent refusal, is the outcome
+            if (lastRefusal == null || !lastRefusal.isTransient()) {
+                lastRefusal = reply;
+                lastReason = reason;
+            }
             return reply;
         }
     }

@@ -53,7 +53,7 @@ final class GatewayUnderTest implements AutoCloseable {
                   max_connections_per_ip: %d
                   max_message_size: %d
                   max_recipients: %d
-                  timeouts: { command: 10s, data: 10s }
+                  timeouts: { command: %s, data: %s }
                   bare_line_endings: %s
                 domains: [ours.test, example.org]
                 %s
@@ -74,7 +74,7 @@ final class GatewayUnderTest implements AutoCloseable {
                   file: "%s"
                   format: text
                 """.formatted(HOSTNAME, b.maxConnections, b.maxConnectionsPerIp, b.maxMessageSize, b.maxRecipients,
-                b.bareLineEndings, relay, directory.resolve("delivered"), dns.port(), b.mode, b.checkHelo,
+                b.commandTimeout, b.dataTimeout, b.bareLineEndings, relay, directory.resolve("delivered"), dns.port(), b.mode, b.checkHelo,
                 b.trusted, logFile);
         gateway = Gateway.start(onAnyFreePort(ConfigLoader.parse(yaml, "dialog test")));
     }
@@ -121,6 +121,23 @@ final class GatewayUnderTest implements AutoCloseable {
         return lines;
     }
 
+    /** Waits (briefly) for a decision-log line matching {@code test}; returns it, or fails listing the log. */
+    String awaitLogLine(java.util.function.Predicate<String> test) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            List<String> lines = logLines();
+            for (String line : lines) {
+                if (test.test(line)) {
+                    return line;
+                }
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no matching decision-log line in:\n" + String.join("\n", lines));
+            }
+            Thread.sleep(10);
+        }
+    }
+
     @Override
     public void close() {
         gateway.close();
@@ -141,6 +158,8 @@ final class GatewayUnderTest implements AutoCloseable {
         /** -1: the internal server; -2: no relay (directory delivery); else that port. */
         private int relayPort = -1;
         private String relayDataTimeout = "2s";
+        private String commandTimeout = "10s";
+        private String dataTimeout = "10s";
 
         private Builder(TestZone zone) {
             this.zone = zone;
@@ -194,6 +213,13 @@ final class GatewayUnderTest implements AutoCloseable {
 
         Builder deliverToDirectory() {
             relayPort = -2;
+            return this;
+        }
+
+        /** {@code server.timeouts}. */
+        Builder clientTimeouts(String command, String data) {
+            commandTimeout = command;
+            dataTimeout = data;
             return this;
         }
 

@@ -107,10 +107,9 @@ class SpfDialogTest {
                     S: 550 5.7.23 ...
                     """);
         }
-        List<String> lines = gw.logLines();
-        assertTrue(lines.stream().anyMatch(l -> l.contains("from=<someone@plainfail.test>")
-                && l.contains("spf=fail") && l.contains("status=rejected") && l.contains("reason=spf_fail")),
-                String.join("\n", lines));
+        String line = gw.awaitLogLine(l -> l.contains("from=<someone@plainfail.test>"));
+        assertTrue(line.contains("spf=fail") && line.contains("mechanism=\"-all\"") && line.contains("status=rejected")
+                && line.contains("reason=spf_fail") && line.contains("reply=\"550 5.7.23 "), line);
     }
 
     @Test

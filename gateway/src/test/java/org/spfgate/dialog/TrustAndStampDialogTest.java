@@ -53,6 +53,8 @@ class TrustAndStampDialogTest {
             List<String> log = gw.awaitLogLines(1);
             assertTrue(log.get(0).contains("trusted=backup-mx") && log.get(0).contains("status=relayed")
                     && !log.get(0).contains(" spf="), log.get(0));
+            assertTrue(gw.gateway.metrics().scrape().contains("spfgate_trusted_total{name=\"backup-mx\"} 1.0"),
+                    "the skip is counted");
         }
     }
 
