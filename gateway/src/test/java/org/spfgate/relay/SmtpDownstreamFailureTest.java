@@ -241,6 +241,20 @@ class SmtpDownstreamFailureTest {
     }
 
     @Test
+    void aPooledConnectionOnWhichTheServerSpokeUnaskedIsNotReused() throws Exception {
+        server.unsolicitedAfterEachTransaction = "421 4.4.2 internal.test Error: timeout exceeded";
+        for (int i = 0; i < 2; i++) {
+            try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
+                assertEquals(new Reply(250, "2.1.5 Ok"), t.recipient("bob@example.org"));
+                assertEquals(250, t.data(HEADERS, message()).code());
+            }
+            Thread.sleep(100); // let the unasked line arrive
+        }
+        assertEquals(2, server.deliveries.size());
+        assertEquals(2, server.connections.get());
+    }
+
+    @Test
     void withoutRecipientVerificationRcptIsAnswered250AtOnceAndSentAtData() throws Exception {
         try (SmtpDownstream lazy = downstream(false, 2); DownstreamTransaction t = lazy.open(plainEnvelope())) {
             assertEquals(new Reply(250, "2.1.5 Ok"), t.recipient("bob@example.org"));
