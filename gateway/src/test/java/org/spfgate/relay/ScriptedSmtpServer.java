@@ -115,6 +115,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
                     case "RCPT" -> {
                         String address = line.substring(line.indexOf('<') + 1, line.lastIndexOf('>'));
                         String r = rcptReply.apply(address);
+                        if (r == null) {
+                            return; // a null reply: the server drops the connection here
+                        }
                         if (r.startsWith("2")) {
                             recipients.add(address);
                         }

@@ -116,6 +116,20 @@ class SmtpDownstreamFailureTest {
     }
 
     @Test
+    void anInternalServerLostAtRcptGives451AndDataAnswersTheSameAfterReadingTheMessage() throws Exception {
+        server.rcptReply = a -> null;
+        InputStream body = message();
+        try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
+            Reply lost = new Reply(451, "4.4.1 connection to the internal server lost, try again later");
+            assertEquals(lost, t.recipient("bob@example.org"));
+            assertEquals(lost, t.recipient("carol@example.org"));
+            assertEquals(lost, t.data(HEADERS, body));
+        }
+        assertEquals(-1, body.read());
+        assertEquals(0, downstream.idleConnections());
+    }
+
+    @Test
     void a421FromTheInternalServerReachesTheClientAs451WithItsText() throws Exception {
         server.rcptReply = a -> "421 4.3.2 Service shutting down";
         try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
