@@ -219,10 +219,15 @@ final class ConfigBinder {
         String name = s.required("name", scalar(ConfigBinder::trustedName), "a short name for logs, metrics and headers");
         List<Cidr> networks = s.value("networks", list(scalar(Cidr::parse)), List.of());
         List<String> hostnames = s.value("hostnames", list(scalar(ConfigBinder::hostnamePattern)), List.of());
-        if (s.get("networks") == null && s.get("hostnames") == null) {
-            error(path, node, "needs networks, hostnames, or both");
+        if (items(s.get("networks")) + items(s.get("hostnames")) == 0) {
+            error(path, node, "needs at least one entry in networks or hostnames");
         }
         return new TrustedEntry(name == null ? "" : name, networks, hostnames);
+    }
+
+    /** How many items a list node holds, counting bad ones (they have their own errors); 0 if absent. */
+    private static int items(YamlNode node) {
+        return node instanceof YamlNode.Sequence seq ? seq.items().size() : node == null ? 0 : 1;
     }
 
     private static String trustedName(String text) {

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.spfgate.config.GatewayConfig;
 import org.spfgate.config.HostPort;
 import org.spfgate.config.ServerConfig;
+import org.spfgate.dns.DnsQueryListener;
 import org.spfgate.dns.SpfDnsClient;
 import org.spfgate.maillog.DecisionLog;
 import org.spfgate.metrics.GatewayMetrics;
@@ -59,7 +60,7 @@ public final class Gateway implements AutoCloseable {
         ServerConfig server = config.server();
         this.metrics = new GatewayMetrics(config.trusted());
         SpfDnsClient dns = new SpfDnsClient(config.dns().servers().stream().map(HostPort::toSocketAddress).toList(),
-                config.dns().queryTimeout(), SpfDnsClient.DEFAULT_CACHE_ENTRIES, metrics::dnsQuery);
+                config.dns().queryTimeout(), SpfDnsClient.DEFAULT_CACHE_ENTRIES, this::countDnsQuery);
         SpfChecker spf = new SpfChecker(dns, server.hostname(), config.dns().checkTimeout());
         TrustedClients trusted = new TrustedClients(config.trusted(), dns);
         this.downstream = config.relay() != null
@@ -73,6 +74,13 @@ public final class Gateway implements AutoCloseable {
                 : PemKeyMaterial.serverContext(server.tls().certificate(), server.tls().key());
         for (HostPort address : server.listen()) {
             listeners.add(new SmtpListener(address, server, gate, tls, metrics));
+        }
+    }
+
+    /** spfgate_dns_queries_total counts queries sent to a server; cache hits are not queries. */
+    private void countDnsQuery(String type, String outcome, long nanos) {
+        if (!DnsQueryListener.CACHED.equals(outcome)) {
+            metrics.dnsQuery(type, outcome, nanos);
         }
     }
 

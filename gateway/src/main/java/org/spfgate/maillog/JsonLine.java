@@ -11,7 +11,7 @@ import org.spfgate.spf.SpfVerdict;
 /**
  * The decision-log format for log shippers ({@code log.format: json}): one JSON object per line
  * with the same keys as {@link KeyValueLine}, except that the client is split into
- * {@code client_ip} and {@code client_name}, {@code to} is an array, the reply also has its
+ * {@code client_ip} and {@code client_name}, {@code to} and {@code refused_to} are arrays, the reply also has its
  * {@code reply_code} as a number and {@code delay} is a number of seconds. Absent fields are
  * left out. Jackson escapes every control character, so a line is always one line.
  */
@@ -33,6 +33,10 @@ final class JsonLine {
         if (!r.recipients().isEmpty()) {
             ArrayNode to = o.putArray("to");
             r.recipients().forEach(to::add);
+        }
+        if (!r.refusedRecipients().isEmpty()) {
+            ArrayNode refused = o.putArray("refused_to");
+            r.refusedRecipients().forEach(refused::add);
         }
         putIfPresent(o, "trusted", r.trusted());
         spf(o, "spf", "mechanism", r.spf());

@@ -15,9 +15,7 @@ public enum DnsQueryOutcome {
     /** No answer within {@code dns.query_timeout}. */
     TIMEOUT,
     /** Anything else: REFUSED, a malformed answer, an I/O error. */
-    ERROR,
-    /** Answered from the resolver's cache: no packet sent (counted, not timed). */
-    CACHED;
+    ERROR;
 
     private final String token = name().toLowerCase(Locale.ROOT);
 

@@ -49,6 +49,8 @@ public final class GatewayMetrics implements AutoCloseable {
     };
 
     private static final Logger log = LoggerFactory.getLogger(GatewayMetrics.class);
+    /** The DNS client's outcome for an answer from its cache (dns.DnsQueryListener.CACHED). */
+    private static final String CACHE_HIT = "cached";
 
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gcMetrics;
@@ -123,12 +125,12 @@ public final class GatewayMetrics implements AutoCloseable {
             Map<DnsQueryOutcome, Counter> byOutcome = new EnumMap<>(DnsQueryOutcome.class);
             for (DnsQueryOutcome outcome : DnsQueryOutcome.values()) {
                 byOutcome.put(outcome, Counter.builder("spfgate.dns.queries")
-                        .description("DNS lookups for SPF, by record type and outcome (cached: answered from the cache)")
+                        .description("DNS queries sent to a server for SPF, by record type and outcome (cache hits are not queries)")
                         .tag("type", type.token()).tag("outcome", outcome.token()).register(registry));
             }
             dnsQueries.put(type, byOutcome);
             dnsQuerySeconds.put(type, latency("spfgate.dns.query",
-                    "Time for one DNS query sent for SPF (cache hits excluded), by record type", Tags.of("type", type.token())));
+                    "Time for one DNS query sent to a server for SPF, by record type", Tags.of("type", type.token())));
         }
 
         new ClassLoaderMetrics().bindTo(registry);
@@ -212,26 +214,24 @@ public final class GatewayMetrics implements AutoCloseable {
 
     // ---- DNS ----------------------------------------------------------------------------------
 
-    /**
-     * One DNS lookup for SPF was answered: by a server (timed), from the cache
-     * ({@link DnsQueryOutcome#CACHED}, counted only, so the histogram shows network latency), or
-     * not at all.
-     */
+    /** One DNS query sent to a server for SPF came back, or did not within the time-out. */
     public void dnsQuery(DnsQueryType type, DnsQueryOutcome outcome, Duration elapsed) {
         dnsQueries.get(type).get(outcome).increment();
-        if (outcome != DnsQueryOutcome.CACHED) {
-            dnsQuerySeconds.get(type).record(elapsed);
-        }
+        dnsQuerySeconds.get(type).record(elapsed);
     }
 
     /**
      * The shape of {@code dns.DnsQueryListener#queried}: {@code type} a record type name
-     * ({@code TXT}, {@code a}), {@code outcome} a {@link DnsQueryOutcome} token. Wire it as
-     * {@code new SpfDnsClient(..., metrics::dnsQuery)}. The listener must not throw, so a value
-     * outside the fixed sets (a programming error that a test guards against) is not counted
+     * ({@code TXT}, {@code a}), {@code outcome} a {@link DnsQueryOutcome} token, or
+     * {@code cached} for an answer from the cache, which is not a query and is not counted.
+     * Wire it as {@code new SpfDnsClient(..., metrics::dnsQuery)}. The listener must not throw,
+     * so any other value (a programming error that a test guards against) is not counted either,
      * rather than adding a series.
      */
     public void dnsQuery(String type, String outcome, long nanos) {
+        if (CACHE_HIT.equals(outcome)) {
+            return;
+        }
         DnsQueryType parsedType;
         DnsQueryOutcome parsedOutcome;
         try {

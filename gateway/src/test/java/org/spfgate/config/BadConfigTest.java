@@ -207,12 +207,20 @@ class BadConfigTest {
                             networks: ["2001:db8:1::/48"]
                         """,
                         "line 2, column 5: trusted[0].name: missing: a short name for logs, metrics and headers",
-                        "line 3, column 5: trusted[1]: needs networks, hostnames, or both",
+                        "line 3, column 5: trusted[1]: needs at least one entry in networks or hostnames",
                         "line 6, column 5: trusted[3].name: name \"backup-mx\" is already used by the entry at line 4",
                         "line 7, column 42: trusted[3].hostnames[1]: not a host name pattern: \"mx.*.org\" (write *.example.edu"
                                 + " for any name below example.edu, or an exact name)",
                         "line 8, column 11: trusted[4].name: not a usable name: \"a b; c\" (letters, digits, '.', '_', '-';"
                                 + " it appears in headers and metric labels)"),
+                bad("a trusted entry whose lists are empty trusts nobody: refused",
+                        """
+                        trusted:
+                          - name: empty
+                            networks: []
+                            hostnames: []
+                        """,
+                        "line 2, column 5: trusted[0]: needs at least one entry in networks or hostnames"),
                 bad("DNS servers must be addresses",
                         """
                         dns:

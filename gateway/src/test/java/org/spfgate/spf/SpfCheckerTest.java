@@ -207,6 +207,7 @@ class SpfCheckerTest {
         SpfVerdict over = checker(dns).checkMailFrom(ip("192.0.2.1"), "a@eleven.example.com", "h");
         assertEquals(SpfResult.PERMERROR, over.result());
         assertEquals("permerror: more than 10 DNS-querying terms (at eleven.example.com)", over.explanation());
+        assertEquals(10, over.lookups());
     }
 
     @Test
