@@ -115,6 +115,12 @@ class BadConfigTest {
                         """,
                         "line 3, column 9: relay.port: port 0 out of range (1-65535)",
                         "line 5, column 11: metrics.listen: port 65536 out of range (1-65535) in \"127.0.0.1:65536\""),
+                bad("relay host with a port in it",
+                        """
+                        relay: { host: "mx.corp.example:2525" }
+                        """,
+                        "line 1, column 16: relay.host: not a host name or IP address: \"mx.corp.example:2525\" (the port goes in"
+                                + " relay.port)"),
                 bad("relay without host",
                         """
                         relay:
