@@ -5,6 +5,7 @@ import static org.spfgate.headers.UntrustedText.tokenOrQuoted;
 
 import java.net.InetAddress;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.spfgate.spf.SpfVerdict;
 
 /**
@@ -20,6 +21,9 @@ import org.spfgate.spf.SpfVerdict;
  * (RFC 8601 2.2 pvalue); untrusted text never breaks the field.
  */
 public final class AuthenticationResultsHeader {
+
+    /** RFC 8601 2.2 domain-name (RFC 6376 3.5): letters, digits and hyphens, dot-separated. */
+    private static final Pattern DOMAIN_NAME = Pattern.compile("[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*");
 
     private final String authservId;
 
@@ -67,7 +71,7 @@ public final class AuthenticationResultsHeader {
         String clean = UntrustedText.clean(mailbox);
         int at = clean.lastIndexOf('@');
         if (at > 0 && clean.indexOf('@') == at && UntrustedText.isDotAtom(clean.substring(0, at))
-                && UntrustedText.isDotAtom(clean.substring(at + 1))) {
+                && DOMAIN_NAME.matcher(clean.substring(at + 1)).matches()) {
             return clean;
         }
         return tokenOrQuoted(clean);

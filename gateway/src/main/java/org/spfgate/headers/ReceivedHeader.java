@@ -49,7 +49,7 @@ public final class ReceivedHeader {
         if (helo.length() <= 255 && (DOMAIN.matcher(helo).matches() || ADDRESS_LITERAL.matcher(helo).matches())) {
             field.append(helo).append(" (").append(literal).append(')');
         } else {
-            field.append("unknown (helo=").append(UntrustedText.commentText(helo)).append(' ')
+            field.append("unknown (helo=").append(UntrustedText.commentText(UntrustedText.clean(helo))).append(' ')
                     .append(literal).append(')');
         }
         String id = UNSAFE_ID.matcher(trace.id()).replaceAll("");

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.InvalidKeyException;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.InvalidKeySpecException;
@@ -38,6 +40,10 @@ final class PemKeyMaterial {
         try {
             Certificate[] chain = certificates(certificateFile);
             PrivateKey key = privateKey(keyFile);
+            if (!belongTogether(key, chain[0])) {
+                throw new IOException("server.tls: the key in " + keyFile + " does not belong to the first certificate in "
+                        + certificateFile);
+            }
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             store.setKeyEntry("spfgate", key, NO_PASSWORD, chain);
@@ -48,6 +54,31 @@ final class PemKeyMaterial {
             return context;
         } catch (GeneralSecurityException e) {
             throw new IOException("server.tls: " + certificateFile + " / " + keyFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Signs a probe with the key and checks it with the certificate: caught at start, not at the first handshake. */
+    private static boolean belongTogether(PrivateKey key, Certificate certificate) throws GeneralSecurityException {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> key.getAlgorithm(); // Ed25519, Ed448
+        };
+        if (!certificate.getPublicKey().getAlgorithm().equals(key.getAlgorithm())) {
+            return false;
+        }
+        byte[] probe = "spfgate".getBytes(StandardCharsets.US_ASCII);
+        Signature signer = Signature.getInstance(algorithm);
+        signer.initSign(key);
+        signer.update(probe);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance(algorithm);
+        try {
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (InvalidKeyException otherKind) {
+            return false;
         }
     }
 

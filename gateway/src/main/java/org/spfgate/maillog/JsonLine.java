@@ -11,7 +11,7 @@ import org.spfgate.spf.SpfVerdict;
 /**
  * The decision-log format for log shippers ({@code log.format: json}): one JSON object per line
  * with the same keys as {@link KeyValueLine}, except that the client is split into
- * {@code client_ip} and {@code client_name}, {@code to} is an array, the reply also has its
+ * {@code client_ip} and {@code client_name}, {@code to} and {@code refused_to} are arrays, the reply also has its
  * {@code reply_code} as a number and {@code delay} is a number of seconds. Absent fields are
  * left out. Jackson escapes every control character, so a line is always one line.
  */
@@ -26,13 +26,17 @@ final class JsonLine {
         ObjectNode o = JSON.createObjectNode();
         o.put("time", KeyValueLine.TIME.format(time));
         o.put("id", r.id());
-        o.put("client_ip", r.clientIp().getHostAddress());
+        o.put("client_ip", KeyValueLine.ip(r.clientIp()));
         putIfPresent(o, "client_name", r.clientName());
         putIfPresent(o, "helo", r.helo());
         putIfPresent(o, "from", r.sender());
         if (!r.recipients().isEmpty()) {
             ArrayNode to = o.putArray("to");
             r.recipients().forEach(to::add);
+        }
+        if (!r.refusedRecipients().isEmpty()) {
+            ArrayNode refused = o.putArray("refused_to");
+            r.refusedRecipients().forEach(refused::add);
         }
         putIfPresent(o, "trusted", r.trusted());
         spf(o, "spf", "mechanism", r.spf());

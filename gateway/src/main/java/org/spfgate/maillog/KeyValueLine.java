@@ -1,8 +1,12 @@
 package org.spfgate.maillog;
 
+import inet.ipaddr.IPAddressString;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import org.spfgate.spf.SpfVerdict;
 
@@ -13,7 +17,7 @@ import org.spfgate.spf.SpfVerdict;
  *
  * <pre>
  * 2026-11-23T13:45:01.123Z spfgate: id=7Q2XK4 client=mail.example.com[192.0.2.1] helo=mail.example.com
- *   from=&lt;alice@example.com&gt; to=&lt;bob@example.org&gt;,&lt;carol@example.org&gt; spf=fail mechanism="-all"
+ *   from=&lt;alice@example.com&gt; refused_to=&lt;bob@example.org&gt;,&lt;carol@example.org&gt; spf=fail mechanism="-all"
  *   status=rejected reason=spf_fail reply="550 5.7.23 ..." size=4096 delay=0.012s
  * </pre>
  * (one line in the log; wrapped here).
@@ -34,23 +38,15 @@ final class KeyValueLine {
         LogValue client = r.clientName() == null
                 ? new LogValue().literal("unknown")
                 : new LogValue().text(r.clientName(), "[]");
-        field(line, "client", client.literal("[").literal(r.clientIp().getHostAddress()).literal("]"));
+        field(line, "client", client.literal("[").literal(ip(r.clientIp())).literal("]"));
         if (r.helo() != null) {
             field(line, "helo", new LogValue().text(r.helo()));
         }
         if (r.sender() != null) {
             field(line, "from", address(new LogValue(), r.sender()));
         }
-        if (!r.recipients().isEmpty()) {
-            LogValue to = new LogValue();
-            for (int i = 0; i < r.recipients().size(); i++) {
-                if (i > 0) {
-                    to.literal(",");
-                }
-                address(to, r.recipients().get(i));
-            }
-            field(line, "to", to);
-        }
+        addresses(line, "to", r.recipients());
+        addresses(line, "refused_to", r.refusedRecipients());
         if (r.trusted() != null) {
             field(line, "trusted", new LogValue().text(r.trusted()));
         }
@@ -88,9 +84,32 @@ final class KeyValueLine {
         }
     }
 
+    /** {@code key=<a>,<b>}; nothing for an empty list. */
+    private static void addresses(StringBuilder line, String key, List<String> addresses) {
+        if (addresses.isEmpty()) {
+            return;
+        }
+        LogValue value = new LogValue();
+        for (int i = 0; i < addresses.size(); i++) {
+            if (i > 0) {
+                value.literal(",");
+            }
+            address(value, addresses.get(i));
+        }
+        field(line, key, value);
+    }
+
     /** {@code <address>}; brackets and commas inside the address are escaped so lists stay lists. */
     private static LogValue address(LogValue value, String address) {
         return value.literal("<").text(address, "<>,").literal(">");
+    }
+
+    /** RFC 5952 text for IPv6 ({@code 2001:db8::7}, as people grep for it), dotted quad for IPv4. */
+    static String ip(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            return new IPAddressString(address.getHostAddress()).getAddress().toCompressedString();
+        }
+        return address.getHostAddress();
     }
 
     static String seconds(TransactionRecord r) {

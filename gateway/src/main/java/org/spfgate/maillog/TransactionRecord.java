@@ -20,7 +20,8 @@ import org.spfgate.spf.SpfVerdict;
  * @param clientName   the client's forward-confirmed reverse DNS name; {@code null}: unknown
  * @param helo         the HELO/EHLO argument; {@code null}: none given
  * @param sender       the MAIL FROM address without brackets, {@code ""} for the null sender
- * @param recipients   the recipients this outcome is about, as the client wrote them
+ * @param recipients   the accepted recipients, as the client wrote them
+ * @param refusedRecipients recipients refused at RCPT (by us or the internal server), as written
  * @param trusted      the name of the {@code trusted} entry that matched; {@code null}: none
  * @param spf          the MAIL FROM identity's SPF verdict (for the null sender: the HELO
  *                     identity's, RFC 7208 2.4); {@code null}: not evaluated
@@ -43,6 +44,7 @@ public record TransactionRecord(
         String helo,
         String sender,
         List<String> recipients,
+        List<String> refusedRecipients,
         String trusted,
         SpfVerdict spf,
         SpfVerdict heloSpf,
@@ -78,6 +80,7 @@ public record TransactionRecord(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(delay, "delay");
         recipients = List.copyOf(recipients);
+        refusedRecipients = List.copyOf(refusedRecipients);
     }
 
     /** Starts a record for a transaction of the client at {@code clientIp}. */
@@ -93,6 +96,7 @@ public record TransactionRecord(
         private String helo;
         private String sender;
         private final List<String> recipients = new ArrayList<>();
+        private final List<String> refusedRecipients = new ArrayList<>();
         private String trusted;
         private SpfVerdict spf;
         private SpfVerdict heloSpf;
@@ -123,6 +127,12 @@ public record TransactionRecord(
 
         public Builder recipient(String recipient) {
             recipients.add(recipient);
+            return this;
+        }
+
+        /** A recipient refused at RCPT; logged as {@code refused_to=}, so a grep for the address finds it. */
+        public Builder refusedRecipient(String recipient) {
+            refusedRecipients.add(recipient);
             return this;
         }
 
@@ -163,7 +173,7 @@ public record TransactionRecord(
 
         /** The finished record: the outcome, the reply the client got, and the time it took. */
         public TransactionRecord build(Status status, Reply reply, Duration delay) {
-            return new TransactionRecord(id, clientIp, clientName, helo, sender, recipients, trusted,
+            return new TransactionRecord(id, clientIp, clientName, helo, sender, recipients, refusedRecipients, trusted,
                     spf, heloSpf, status, reason, wouldReject, reply, downstreamId, size, delay);
         }
     }

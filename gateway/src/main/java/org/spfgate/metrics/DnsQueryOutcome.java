@@ -14,7 +14,7 @@ public enum DnsQueryOutcome {
     SERVFAIL,
     /** No answer within {@code dns.query_timeout}. */
     TIMEOUT,
-    /** Anything else: malformed answer, I/O error. */
+    /** Anything else: REFUSED, a malformed answer, an I/O error. */
     ERROR;
 
     private final String token = name().toLowerCase(Locale.ROOT);

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.spfgate.config.TrustedEntry;
 import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfResult;
@@ -46,6 +48,10 @@ public final class GatewayMetrics implements AutoCloseable {
         Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
     };
 
+    private static final Logger log = LoggerFactory.getLogger(GatewayMetrics.class);
+    /** The DNS client's outcome for an answer from its cache (dns.DnsQueryListener.CACHED). */
+    private static final String CACHE_HIT = "cached";
+
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gcMetrics;
 
@@ -62,6 +68,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<RelayFailure, Counter> relayFailures = new EnumMap<>(RelayFailure.class);
     private final Map<DnsQueryType, Map<DnsQueryOutcome, Counter>> dnsQueries = new EnumMap<>(DnsQueryType.class);
     private final Map<DnsQueryType, Timer> dnsQuerySeconds = new EnumMap<>(DnsQueryType.class);
+    private volatile boolean warnedAboutUnknownDnsLabel;
 
     /** Metrics with no {@code trusted} entries. */
     public GatewayMetrics() {
@@ -118,12 +125,12 @@ public final class GatewayMetrics implements AutoCloseable {
             Map<DnsQueryOutcome, Counter> byOutcome = new EnumMap<>(DnsQueryOutcome.class);
             for (DnsQueryOutcome outcome : DnsQueryOutcome.values()) {
                 byOutcome.put(outcome, Counter.builder("spfgate.dns.queries")
-                        .description("DNS queries sent for SPF, by record type and outcome (cache hits not counted)")
+                        .description("DNS queries sent to a server for SPF, by record type and outcome (cache hits are not queries)")
                         .tag("type", type.token()).tag("outcome", outcome.token()).register(registry));
             }
             dnsQueries.put(type, byOutcome);
             dnsQuerySeconds.put(type, latency("spfgate.dns.query",
-                    "Time for one DNS query sent for SPF, by record type", Tags.of("type", type.token())));
+                    "Time for one DNS query sent to a server for SPF, by record type", Tags.of("type", type.token())));
         }
 
         new ClassLoaderMetrics().bindTo(registry);
@@ -207,21 +214,37 @@ public final class GatewayMetrics implements AutoCloseable {
 
     // ---- DNS ----------------------------------------------------------------------------------
 
-    /** One DNS query sent to a server (not answered from the cache) came back or timed out. */
+    /** One DNS query sent to a server for SPF came back, or did not within the time-out. */
     public void dnsQuery(DnsQueryType type, DnsQueryOutcome outcome, Duration elapsed) {
         dnsQueries.get(type).get(outcome).increment();
         dnsQuerySeconds.get(type).record(elapsed);
     }
 
     /**
-     * The DNS adapter's listener shape: {@code type} a record type name ({@code TXT}, {@code a}),
-     * {@code outcome} a {@link DnsQueryOutcome} token. Use as
-     * {@code new DnsjavaSpfDns(..., metrics::dnsQuery)}.
-     *
-     * @throws IllegalArgumentException for a type or outcome outside the fixed sets
+     * The shape of {@code dns.DnsQueryListener#queried}: {@code type} a record type name
+     * ({@code TXT}, {@code a}), {@code outcome} a {@link DnsQueryOutcome} token, or
+     * {@code cached} for an answer from the cache, which is not a query and is not counted.
+     * Wire it as {@code new SpfDnsClient(..., metrics::dnsQuery)}. The listener must not throw,
+     * so any other value (a programming error that a test guards against) is not counted either,
+     * rather than adding a series.
      */
     public void dnsQuery(String type, String outcome, long nanos) {
-        dnsQuery(DnsQueryType.fromToken(type), DnsQueryOutcome.fromToken(outcome), Duration.ofNanos(nanos));
+        if (CACHE_HIT.equals(outcome)) {
+            return;
+        }
+        DnsQueryType parsedType;
+        DnsQueryOutcome parsedOutcome;
+        try {
+            parsedType = DnsQueryType.fromToken(type);
+            parsedOutcome = DnsQueryOutcome.fromToken(outcome);
+        } catch (IllegalArgumentException e) {
+            if (!warnedAboutUnknownDnsLabel) {
+                warnedAboutUnknownDnsLabel = true;
+                log.warn("DNS query with type {} outcome {} not counted: not in the fixed label sets", type, outcome);
+            }
+            return;
+        }
+        dnsQuery(parsedType, parsedOutcome, Duration.ofNanos(nanos));
     }
 
     // ---- the endpoint -------------------------------------------------------------------------

@@ -110,7 +110,7 @@ public final class DirectoryDownstream implements Downstream {
                 return new Reply(451, "4.3.0 cannot store the message, try again later");
             } finally {
                 if (!written) {
-                    Files.deleteIfExists(temporary);
+                    deleteQuietly(temporary);
                 }
             }
         }
@@ -166,6 +166,14 @@ public final class DirectoryDownstream implements Downstream {
             if (ended) {
                 throw new IllegalStateException("transaction already ended");
             }
+        }
+    }
+
+    private static void deleteQuietly(Path temporary) {
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (IOException ignored) {
+            // The reply already says what matters; a leftover hidden file is never taken for mail.
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -41,7 +42,8 @@ final class DownstreamConnection implements AutoCloseable {
 
     private final RelayConfig config;
     private final ScheduledExecutorService timer;
-    private Socket socket;
+    private Socket tcp;        // the TCP socket, under TLS when STARTTLS was done
+    private Socket socket;     // what we read and write: tcp, or the TLS socket layered on it
     private InputStream in;
     private WriteDeadline deadline;
     private OutputStream out;
@@ -51,6 +53,10 @@ final class DownstreamConnection implements AutoCloseable {
     private long idleSinceNanos;
 
     /** STARTTLS was offered and tried but the handshake failed; opportunistic TLS retries in plain. */
+    /** How to start TLS: the socket factory, and whether the certificate must name the host. */
+    record TlsClient(SSLSocketFactory factory, boolean verifyHostName) {
+    }
+
     static final class StartTlsFailed extends IOException {
         StartTlsFailed(Throwable cause) {
             super("TLS handshake with the internal server failed: " + cause.getMessage(), cause);
@@ -71,11 +77,11 @@ final class DownstreamConnection implements AutoCloseable {
      * @throws StartTlsFailed    opportunistic TLS failed in the handshake
      * @throws IOException       unreachable, lost, silent, or not speaking SMTP
      */
-    static DownstreamConnection connect(RelayConfig config, String heloName, SSLSocketFactory tlsFactory,
+    static DownstreamConnection connect(RelayConfig config, String heloName, TlsClient tlsClient,
             boolean tryStartTls, ScheduledExecutorService timer) throws IOException, DownstreamRefusal {
         DownstreamConnection c = new DownstreamConnection(config, timer);
         try {
-            c.open(heloName, tlsFactory, tryStartTls);
+            c.open(heloName, tlsClient, tryStartTls);
             return c;
         } catch (IOException | DownstreamRefusal | RuntimeException e) {
             c.close();
@@ -83,9 +89,10 @@ final class DownstreamConnection implements AutoCloseable {
         }
     }
 
-    private void open(String heloName, SSLSocketFactory tlsFactory, boolean tryStartTls)
+    private void open(String heloName, TlsClient tlsClient, boolean tryStartTls)
             throws IOException, DownstreamRefusal {
         Socket s = new Socket();
+        tcp = s;
         socket = s;
         // SPEC section 8 / STACK-NOTES: Nagle meets delayed ACKs for a 40 ms floor per command.
         s.setTcpNoDelay(true);
@@ -125,8 +132,14 @@ final class DownstreamConnection implements AutoCloseable {
         if (in.available() > 0) {
             throw new IOException("internal server sent data after its STARTTLS reply");
         }
-        SSLSocket ssl = (SSLSocket) tlsFactory.createSocket(s, config.host(), config.port(), true);
+        SSLSocket ssl = (SSLSocket) tlsClient.factory().createSocket(s, config.host(), config.port(), true);
         ssl.setUseClientMode(true);
+        if (tlsClient.verifyHostName()) {
+            SSLParameters parameters = ssl.getSSLParameters();
+            // RFC 7817 section 3 / RFC 6125: the certificate must name the host we connected to.
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            ssl.setSSLParameters(parameters);
+        }
         try {
             ssl.startHandshake();
         } catch (SSLException e) {
@@ -150,19 +163,23 @@ final class DownstreamConnection implements AutoCloseable {
             capabilities = ServerCapabilities.fromEhlo(ehlo.texts());
             return;
         }
-        // RFC 5321 section 3.2: a server that does not know EHLO is still spoken to with HELO.
-        ReplyLines helo = exchange("HELO " + heloName, config.timeouts().command());
-        if (helo.code() != 250) {
+        ReplyLines refused = ehlo;
+        if (ehlo.code() >= 500) {
+            // RFC 5321 section 3.2: a server that does not know EHLO is still spoken to with HELO.
+            refused = exchange("HELO " + heloName, config.timeouts().command());
+        }
+        if (refused.code() != 250) {
             quietQuit();
             throw new DownstreamRefusal(new Reply(451,
-                    "4.4.1 internal server refused our greeting: " + helo.toReply()));
+                    "4.4.1 internal server refused our greeting: " + refused.toReply()));
         }
         capabilities = ServerCapabilities.HELO_ONLY;
     }
 
     private void streams(Socket s) throws IOException {
         in = new BufferedInputStream(s.getInputStream(), 8192);
-        deadline = new WriteDeadline(s.getOutputStream(), s, timer, config.timeouts().command());
+        // The alarm closes the TCP socket itself: closing a TLS socket would try to write close_notify.
+        deadline = new WriteDeadline(s.getOutputStream(), tcp, timer, config.timeouts().command());
         out = new BufferedOutputStream(deadline, 65536);
     }
 
@@ -304,7 +321,12 @@ final class DownstreamConnection implements AutoCloseable {
     @Override
     public void close() {
         broken = true;
-        Socket s = socket;
+        // TCP first: a TLS close_notify could block on a server that stopped reading.
+        closeQuietly(tcp);
+        closeQuietly(socket);
+    }
+
+    private static void closeQuietly(Socket s) {
         if (s != null) {
             try {
                 s.close();

@@ -11,20 +11,32 @@ public interface DownstreamTransaction extends AutoCloseable {
 
     /**
      * Sends {@code RCPT TO:<address>} with the address exactly as the client wrote it.
-     * Returns the internal server's reply (passed to the client as is); a lost or silent
-     * internal server gives {@code 451 4.4.1}. Without {@code verify_recipients} the
-     * recipient may be sent later, and the reply is {@code 250}.
+     * Returns the internal server's reply (passed to the client as is, except that a
+     * {@code 421} becomes {@code 451} with the same text: our connection stays open); a lost or
+     * silent internal server gives {@code 451 4.4.1}. Without {@code verify_recipients} the
+     * recipient is sent at {@link #data}, and the reply here is {@code 250 2.1.5 Ok}.
      */
     Reply recipient(String address);
 
     /**
      * Streams the message: {@code prepended} (our header lines, CRLF-terminated) and then
-     * {@code message} (the client's DATA after dot-unstuffing) and returns the internal server's
-     * reply to the final dot, which becomes ours.
+     * {@code message} (the client's DATA after dot-unstuffing, already through the size limit and
+     * the bare-line-ending filter) and returns the internal server's reply to the final dot,
+     * which becomes ours. The message is dot-stuffed on the wire and ends with CRLF before the
+     * final dot (one is added if the client's data lacked it); nothing else changes.
+     *
+     * <p>Whatever happens downstream, {@code message} is read to its end before this returns
+     * (a downstream that failed mid-way gives {@code 451 4.4.1} after the rest was read), so the
+     * session can answer at once and no byte of the message is ever read as a command.
      *
      * <p>If reading {@code message} throws, the downstream transaction is aborted by closing the
      * connection — never with a final dot, so nothing partial is delivered — and the exception
-     * is rethrown for the session to answer.
+     * is rethrown for the session to answer (after draining the client's raw stream).
+     *
+     * <p>Without {@code verify_recipients}, the RCPTs go out first; unless every one is accepted,
+     * no DATA is sent and the reply is the internal server's first temporary refusal if any, else
+     * its first permanent one: the client was told 250 for each recipient, and one reply after
+     * DATA covers them all, so a partial delivery answered with 250 would lose mail silently.
      */
     Reply data(byte[] prepended, InputStream message) throws IOException;
 

@@ -104,7 +104,7 @@ final class RelayTransaction implements DownstreamTransaction {
             } catch (IOException e) {
                 return lose(e);
             }
-            downstream.contact(true);
+            downstream.contact();
             // RFC 5321 section 4.1.1.4: the end of data completes the transaction and clears the
             // server's buffers, so an accepted message needs no RSET before the next one.
             reset = !done.isPositive();
@@ -184,7 +184,7 @@ final class RelayTransaction implements DownstreamTransaction {
 
     private Reply lose(IOException e) {
         connection.close();
-        downstream.contact(false);
+        downstream.lostContact(e.toString());
         lost = SmtpDownstream.lost(e);
         return lost;
     }

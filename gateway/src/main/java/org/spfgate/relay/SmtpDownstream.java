@@ -15,10 +15,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.spfgate.config.RelayConfig;
 
 /**
@@ -34,9 +35,12 @@ import org.spfgate.config.RelayConfig;
  * ({@code 451 4.7.4} not offered, {@code 451 4.7.5} handshake failed). Neither verifies the
  * internal server's certificate (Postfix's {@code may} / {@code encrypt} levels): internal
  * servers mostly present self-signed or private-CA certificates, and the config names no trust
- * store. A caller that wants verification passes its own {@link SSLContext}.
+ * store. A caller that wants verification passes its own {@link SSLContext}; then the chain and
+ * the host name are checked.
  */
 public final class SmtpDownstream implements Downstream {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpDownstream.class);
 
     /** How long a connection may sit unused in the pool; well under common server idle limits. */
     static final Duration IDLE_LIMIT = Duration.ofSeconds(30);
@@ -45,7 +49,7 @@ public final class SmtpDownstream implements Downstream {
 
     private final RelayConfig config;
     private final String heloName;
-    private final SSLSocketFactory tlsFactory;
+    private final DownstreamConnection.TlsClient tls;
     private final ScheduledThreadPoolExecutor timer;
     private final Semaphore transactions;
     private final Deque<DownstreamConnection> idle = new ConcurrentLinkedDeque<>();
@@ -60,14 +64,21 @@ public final class SmtpDownstream implements Downstream {
      * @param heloName our name in EHLO ({@code server.hostname})
      */
     public SmtpDownstream(RelayConfig config, String heloName) {
-        this(config, heloName, unverifiedTls());
+        this(config, heloName, new DownstreamConnection.TlsClient(unverifiedTls().getSocketFactory(), false));
     }
 
-    /** As above, with the TLS context that decides which certificates of the internal server to trust. */
-    public SmtpDownstream(RelayConfig config, String heloName, SSLContext tls) {
+    /**
+     * As above, but the internal server's certificate must chain to what {@code trust} trusts and
+     * name {@code relay.host}.
+     */
+    public SmtpDownstream(RelayConfig config, String heloName, SSLContext trust) {
+        this(config, heloName, new DownstreamConnection.TlsClient(trust.getSocketFactory(), true));
+    }
+
+    private SmtpDownstream(RelayConfig config, String heloName, DownstreamConnection.TlsClient tls) {
         this.config = Objects.requireNonNull(config, "config");
         this.heloName = Objects.requireNonNull(heloName, "heloName");
-        this.tlsFactory = tls.getSocketFactory();
+        this.tls = tls;
         if (config.connections() < 1) {
             throw new IllegalArgumentException("relay.connections must be at least 1");
         }
@@ -142,10 +153,10 @@ public final class SmtpDownstream implements Downstream {
                 if (reused && !(e instanceof SocketTimeoutException)) {
                     continue; // The server closed the idle connection meanwhile: try a fresh one.
                 }
-                contact(false);
+                lostContact(e.toString());
                 throw new DownstreamRefusal(lost(e), e);
             }
-            contact(true);
+            contact();
             if (reply.isPositive()) {
                 return new RelayTransaction(this, c, config.verifyRecipients());
             }
@@ -174,18 +185,24 @@ public final class SmtpDownstream implements Downstream {
 
     private DownstreamConnection connect() throws DownstreamRefusal {
         try {
-            try {
-                return DownstreamConnection.connect(config, heloName, tlsFactory, true, timer);
-            } catch (DownstreamConnection.StartTlsFailed e) {
-                // Opportunistic TLS: a failed handshake is no reason not to deliver (Postfix does the same).
-                return DownstreamConnection.connect(config, heloName, tlsFactory, false, timer);
-            }
+            return dial();
         } catch (IOException e) {
-            contact(false);
+            lostContact(e.toString());
             throw new DownstreamRefusal(new Reply(451, "4.4.1 internal server unreachable, try again later"), e);
         } catch (DownstreamRefusal e) {
-            contact(false);
+            lostContact(e.reply().toString());
             throw e;
+        }
+    }
+
+    private DownstreamConnection dial() throws IOException, DownstreamRefusal {
+        try {
+            return DownstreamConnection.connect(config, heloName, tls, true, timer);
+        } catch (DownstreamConnection.StartTlsFailed e) {
+            // Opportunistic TLS: a failed handshake is no reason not to deliver (Postfix does the same).
+            log.warn("STARTTLS with {}:{} failed, relaying in plain text: {}", config.host(), config.port(),
+                    e.getCause().toString());
+            return DownstreamConnection.connect(config, heloName, tls, false, timer);
         }
     }
 
@@ -208,6 +225,9 @@ public final class SmtpDownstream implements Downstream {
         }
         c.idle();
         idle.offerFirst(c);
+        if (closed && idle.remove(c)) {
+            c.quit(); // close() ran meanwhile and will not see it
+        }
     }
 
     /** The end of a transaction opened by {@link #open}: its slot is free again. */
@@ -215,8 +235,20 @@ public final class SmtpDownstream implements Downstream {
         transactions.release();
     }
 
-    void contact(boolean ok) {
-        lastContact.set(new Contact(System.nanoTime(), ok));
+    /** The internal server answered. */
+    void contact() {
+        Contact before = lastContact.getAndSet(new Contact(System.nanoTime(), true));
+        if (before != null && !before.ok()) {
+            log.info("internal server {}:{} answers again", config.host(), config.port());
+        }
+    }
+
+    /** The internal server failed us; logged once per outage, not once per message. */
+    void lostContact(String why) {
+        Contact before = lastContact.getAndSet(new Contact(System.nanoTime(), false));
+        if (before == null || before.ok()) {
+            log.warn("internal server {}:{} unavailable: {}", config.host(), config.port(), why);
+        }
     }
 
     /** {@code 451 4.4.1} for an internal server lost or silent after the connection was made. */
@@ -251,11 +283,14 @@ public final class SmtpDownstream implements Downstream {
             return c != null && c.ok(); // A probe is running; do not pile up behind it.
         }
         try {
-            DownstreamConnection.connect(config, heloName, tlsFactory, false, timer).quit();
-            contact(true);
+            dial().quit();
+            contact();
             return true;
-        } catch (IOException | DownstreamRefusal e) {
-            contact(false);
+        } catch (IOException e) {
+            lostContact(e.toString());
+            return false;
+        } catch (DownstreamRefusal e) {
+            lostContact(e.reply().toString());
             return false;
         } finally {
             probe.unlock();
@@ -276,13 +311,18 @@ public final class SmtpDownstream implements Downstream {
         return idle.size();
     }
 
-    @Override
-    public void close() {
-        closed = true;
+    /** Says QUIT on every idle connection (for the benchmark without pooling). */
+    void dropIdleConnections() {
         DownstreamConnection c;
         while ((c = idle.pollFirst()) != null) {
             c.quit();
         }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        dropIdleConnections();
         timer.shutdownNow();
     }
 

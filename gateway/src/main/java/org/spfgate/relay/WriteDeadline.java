@@ -5,6 +5,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,14 @@ final class WriteDeadline extends FilterOutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        ScheduledFuture<?> alarm = timer.schedule(this::closeSocket, limit.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> alarm;
+        try {
+            alarm = timer.schedule(this::closeSocket, limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // The downstream is shutting down: let the transactions in flight finish unguarded.
+            out.write(b, off, len);
+            return;
+        }
         try {
             out.write(b, off, len);
         } finally {

@@ -299,11 +299,12 @@ final class SpfEvaluation implements MacroValues {
     }
 
     private void countDnsTerm() {
-        if (++dnsTerms > MAX_DNS_TERMS) {
+        if (dnsTerms == MAX_DNS_TERMS) {
             // RFC 7208 4.6.4: the 11th DNS-querying term is a permerror.
             throw SpfAbort.permerror("more than " + MAX_DNS_TERMS + " DNS-querying terms (at "
                     + currentDomain + ")");
         }
+        dnsTerms++;
     }
 
     private void countVoid(String term) {

@@ -27,9 +27,9 @@ import java.nio.charset.StandardCharsets;
  */
 final class SmtpClient implements AutoCloseable {
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
 
     private SmtpClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -43,6 +43,18 @@ final class SmtpClient implements AutoCloseable {
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
         return new SmtpClient(socket);
+    }
+
+    /** After our STARTTLS and the server's 220: the handshake; the dialog goes on encrypted. */
+    javax.net.ssl.SSLSocket startTls(javax.net.ssl.SSLContext context) throws IOException {
+        javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                .createSocket(socket, "mx.gateway.test", socket.getPort(), true);
+        tls.setUseClientMode(true);
+        tls.startHandshake();
+        socket = tls;
+        in = tls.getInputStream();
+        out = tls.getOutputStream();
+        return tls;
     }
 
     /** Runs a dialog script (see the class comment). */

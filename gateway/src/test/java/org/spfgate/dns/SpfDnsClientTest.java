@@ -223,6 +223,36 @@ class SpfDnsClientTest {
     }
 
     @Test
+    void namesAreSentLiterallyAsUtf8LabelsWithoutZoneFileEscapes() {
+        zone.txt("a\\b.example.com", "backslash").txt("café.example.com", "utf-8").txt("ab.example.com", "ab");
+
+        assertEquals(List.of("backslash"), client.txt("a\\b.example.com").records());
+        assertEquals(List.of("utf-8"), client.txt("CAFé.example.com").records());
+        // Read as a zone-file escape, \098 would be "b" and find ab.example.com.
+        assertEquals(Status.NXDOMAIN, client.txt("a\\098.example.com").status());
+        assertEquals(3, dns.totalQueryCount());
+    }
+
+    @Test
+    void aNameWithAnEmptyLabelIsNxdomainWithoutAQuery() {
+        assertEquals(Status.NXDOMAIN, client.txt("a..example.com").status());
+        assertEquals(Status.NXDOMAIN, client.txt(".").status());
+        assertEquals(0, dns.totalQueryCount());
+    }
+
+    @Test
+    void aListenerThatThrowsDoesNotFailTheLookup() {
+        zone.txt("example.com", "v=spf1 -all");
+        SpfDnsClient withBrokenMetrics = new SpfDnsClient(List.of(dns.address()), TIMEOUT, 10,
+                (type, outcome, nanos) -> {
+                    throw new IllegalStateException("metrics down");
+                });
+
+        assertEquals(List.of("v=spf1 -all"), withBrokenMetrics.txt("example.com").records());
+        assertEquals(List.of("v=spf1 -all"), withBrokenMetrics.txt("example.com").records());
+    }
+
+    @Test
     void aNullMxIsAnAnswerNamingTheEmptyHostNotAVoidLookup() {
         zone.mx("nomail.example.com", 0, ".");
 

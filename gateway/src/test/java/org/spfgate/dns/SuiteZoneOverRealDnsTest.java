@@ -28,7 +28,7 @@ import org.spfgate.testdns.TestDnsServer;
  */
 class SuiteZoneOverRealDnsTest {
 
-    private static final Duration QUERY_TIMEOUT = Duration.ofMillis(300);
+    private static final Duration QUERY_TIMEOUT = Duration.ofMillis(500);
 
     @TestFactory
     Stream<DynamicTest> everySuiteZoneAnswersOverTheWireAsItDoesInMemory() {

@@ -1,7 +1,6 @@
 package org.spfgate.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.spfgate.config.TrustedEntry;
+import org.spfgate.dns.DnsQueryListener;
 import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfResult;
 
@@ -99,9 +99,31 @@ class GatewayMetricsTest {
     }
 
     @Test
-    void aDnsTypeOutsideTheFixedSetIsRefusedRatherThanAddingASeries() {
-        assertThrows(IllegalArgumentException.class, () -> metrics.dnsQuery("SRV", "answer", 1L));
-        assertThrows(IllegalArgumentException.class, () -> metrics.dnsQuery("txt", "refused-ish", 1L));
+    void aCacheHitIsNotAQueryAndMovesNothing() {
+        assertEquals(Map.of(), delta(() -> metrics.dnsQuery("MX", DnsQueryListener.CACHED, 1_000L)));
+    }
+
+    @Test
+    void everyTypeAndOutcomeTheDnsClientReportsHasASeriesFromTheStart() {
+        for (String type : DnsQueryListener.TYPES) {
+            for (String outcome : DnsQueryListener.OUTCOMES) {
+                if (outcome.equals(DnsQueryListener.CACHED)) {
+                    continue;
+                }
+                Map<String, Double> delta = delta(() -> metrics.dnsQuery(type, outcome, 1_000_000L));
+                String series = "spfgate_dns_queries_total{outcome=" + outcome + ", type="
+                        + type.toLowerCase(java.util.Locale.ROOT) + "}";
+                assertEquals(1.0, delta.get(series), () -> series + " in " + delta);
+            }
+        }
+    }
+
+    @Test
+    void aDnsTypeOutsideTheFixedSetIsDroppedWithoutThrowingOrAddingASeries() {
+        Map<String, Double> before = MetricsDelta.snapshot(metrics.scrape());
+        metrics.dnsQuery("SRV", "answer", 1L);
+        metrics.dnsQuery("txt", "refused-ish", 1L);
+        assertEquals(before, MetricsDelta.snapshot(metrics.scrape()));
     }
 
     @Test

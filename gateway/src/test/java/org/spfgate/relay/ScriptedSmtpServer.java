@@ -36,6 +36,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
     volatile String finalReply = "250 2.0.0 Ok: queued as 4ABC";
     volatile Silence silence = Silence.NEVER;
     volatile boolean closeAfterEachTransaction;
+    /** Answer EHLO with 502, as a server from before RFC 1869 does. */
+    volatile boolean ehloUnknown;
+    /** When set, the reply to EHLO and HELO, e.g. a 421 from a server that is shutting down. */
+    volatile String greetingRefusal;
 
     final AtomicInteger connections = new AtomicInteger();
     /** Connections that ended (EOF) while the server was reading message data. */
@@ -85,6 +89,14 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
                 switch (verb) {
                     case "EHLO" -> {
+                        if (greetingRefusal != null) {
+                            reply(out, greetingRefusal);
+                            continue;
+                        }
+                        if (ehloUnknown) {
+                            reply(out, "502 5.5.2 Error: command not recognized");
+                            continue;
+                        }
                         StringBuilder r = new StringBuilder("250");
                         r.append(ehloKeywords.isEmpty() ? " " : "-").append("internal.test");
                         for (int i = 0; i < ehloKeywords.size(); i++) {
@@ -92,7 +104,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
                         }
                         reply(out, r.toString());
                     }
-                    case "HELO" -> reply(out, "250 internal.test");
+                    case "HELO" -> reply(out, greetingRefusal != null ? greetingRefusal : "250 internal.test");
                     case "MAIL" -> {
                         mailFrom = line;
                         recipients.clear();

@@ -54,6 +54,11 @@ final class TestZone {
         return new InMemoryZoneDns(zone, true);
     }
 
+    /** A DNS over this zone that keeps no log (for many threads). */
+    InMemoryZoneDns quietDns() {
+        return new InMemoryZoneDns(zone, false);
+    }
+
     private TestZone add(String name, ZoneRecord record) {
         zone.computeIfAbsent(name, k -> new ArrayList<>()).add(record);
         return this;

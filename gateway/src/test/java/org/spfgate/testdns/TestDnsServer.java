@@ -67,6 +67,16 @@ import org.xbill.DNS.Type;
  *       The server keeps serving.</li>
  * </ul>
  *
+ * <p>Wiring it to the code under test:
+ * <ul>
+ *   <li>the SPF engine's DNS: {@code new SpfDnsClient(List.of(dns.address()), Duration.ofMillis(500))};</li>
+ *   <li>a gateway config: {@code dns.servers: ["127.0.0.1:" + dns.port()]} (e.g. {@code new
+ *       HostPort("127.0.0.1", dns.port())} in a {@code DnsConfig});</li>
+ *   <li>the {@code check} command: {@code --dns 127.0.0.1:<port>}.</li>
+ * </ul>
+ * A {@code TIMEOUT} name costs the client its whole query time-out: keep that short in tests
+ * (a few hundred milliseconds).
+ *
  * <p>Every query received is counted per name and type (UDP and TCP alike, so a truncated
  * lookup counts twice; {@link #tcpQueryCount()} counts TCP alone). Counts and the zone may be
  * read and changed while the server runs. {@link #close()} stops it and frees the port.

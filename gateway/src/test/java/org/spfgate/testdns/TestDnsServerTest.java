@@ -99,6 +99,23 @@ class TestDnsServerTest {
     }
 
     @Test
+    void truncatesAt512BytesForAClientWithoutEdns() throws IOException {
+        String medium = "v=spf1 " + "ip4:192.0.2.1 ".repeat(40) + "-all"; // ~570 bytes: over 512, under 1232
+        TestZone zone = new TestZone().txt("medium.example.com", medium);
+        try (TestDnsServer dns = TestDnsServer.start(zone)) {
+            SimpleResolver withEdns = new SimpleResolver(dns.address());
+            SimpleResolver withoutEdns = new SimpleResolver(dns.address());
+            withoutEdns.setEDNS(-1, 0, 0, List.of());
+            Message query = Message.newQuery(Record.newRecord(Name.fromString("medium.example.com."), Type.TXT, DClass.IN));
+
+            assertEquals(1, withEdns.send(query).getSection(Section.ANSWER).size());
+            assertEquals(0, dns.tcpQueryCount());
+            assertEquals(1, withoutEdns.send(query).getSection(Section.ANSWER).size());
+            assertEquals(1, dns.tcpQueryCount());
+        }
+    }
+
+    @Test
     void followsCnameChainsAndStopsAtALoop() throws IOException {
         TestZone zone = new TestZone().cname("alias.example.com", "host.example.com")
                 .a("host.example.com", "192.0.2.7").cname("loop.example.com", "loop.example.com");

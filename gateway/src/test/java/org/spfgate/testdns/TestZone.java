@@ -26,7 +26,6 @@ import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.ReverseMap;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
@@ -328,13 +327,25 @@ public final class TestZone {
         volatile Set<Integer> answeredDespiteFault = Set.of();
     }
 
+    /** Labels of the text's UTF-8 bytes, taken literally (no zone-file escapes), as the client sends them. */
     static Name name(String text) {
         if (text.isEmpty() || text.equals(".")) {
             return Name.root; // e.g. the target of a null MX (RFC 7505)
         }
+        String bare = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        for (String label : bare.split("\\.", -1)) {
+            byte[] octets = label.getBytes(StandardCharsets.UTF_8);
+            if (octets.length == 0 || octets.length > 63) {
+                throw new IllegalArgumentException("not a DNS name: " + text);
+            }
+            wire.write(octets.length);
+            wire.writeBytes(octets);
+        }
+        wire.write(0);
         try {
-            return Name.fromString(text, Name.root);
-        } catch (TextParseException e) {
+            return new Name(wire.toByteArray());
+        } catch (IOException e) {
             throw new IllegalArgumentException("not a DNS name: " + text, e);
         }
     }

@@ -1,0 +1,282 @@
+package org.spfgate.dialog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ConnectException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spfgate.config.ConfigLoader;
+import org.spfgate.config.GatewayConfig;
+import org.spfgate.listener.Gateway;
+import org.spfgate.testdns.TestDnsServer;
+
+/** Connection limits, graceful shutdown, STARTTLS, PROXY protocol and directory delivery. */
+class ListenerDialogTest {
+
+    @Test
+    void connectionsOverThePerIpLimitGet421AtTheGreeting() throws Exception {
+        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).maxConnectionsPerIp(2).start()) {
+            List<SmtpClient> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    SmtpClient c = gw.connect();
+                    c.expectLine("220 mx.gateway.test ESMTP spfgate");
+                    open.add(c);
+                }
+                try (SmtpClient third = gw.connect()) {
+                    third.expectLine("421 4.7.0 Too many connections from 127.0.0.1, try again later");
+                    assertTrue(third.closedByServer());
+                }
+                open.remove(0).close();
+                Thread.sleep(200); // the gateway notices the closed connection
+                try (SmtpClient again = gw.connect()) {
+                    again.expectLine("220 mx.gateway.test ESMTP spfgate");
+                }
+            } finally {
+                for (SmtpClient c : open) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void connectionsOverTheGatewayLimitGet421() throws Exception {
+        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).maxConnections(1).start();
+                SmtpClient first = gw.connect();
+                SmtpClient second = gw.connect()) {
+            first.expectLine("220 mx.gateway.test ESMTP spfgate");
+            second.expectLine("421 4.7.0 Too many connections, try again later");
+        }
+    }
+
+    @Test
+    void gracefulShutdownLetsADataInFlightFinishAndRefusesNewConnectionsAndCommands() throws Exception {
+        GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
+        try {
+            gw.internal.dataDelayMillis = 1500; // the internal server takes its time with the final dot
+            SmtpClient busy = gw.connect();
+            SmtpClient idle = gw.connect();
+            idle.script("""
+                    S: 220 mx.gateway.test ESMTP spfgate
+                    C: HELO mail.sender.test
+                    S: 250 mx.gateway.test
+                    """);
+            busy.script(RelayDialogTest.HELLO + """
+                    C: RCPT TO:<bob@ours.test>
+                    S: 250 Ok
+                    C: DATA
+                    S: 354 End data with <CR><LF>.<CR><LF>
+                    """);
+            busy.sendRaw("Subject: in flight\r\n\r\nbody\r\n.\r\n");
+            Thread.sleep(300); // the message is with the internal server now
+            var address = gw.address();
+            CompletableFuture<Void> shutdown = CompletableFuture.runAsync(() -> gw.gateway.shutdown(Duration.ofSeconds(10)));
+            Thread.sleep(200);
+            // new clients are refused by the kernel, idle ones told 421
+            assertThrows(ConnectException.class, () -> SmtpClient.connect(address));
+            idle.expectLine("421 4.3.2 Service shutting down, try again later");
+            // the transaction in flight completes with the internal server's 250
+            busy.expectLine("250 2.0.0 Ok: queued as Q...");
+            busy.send("MAIL FROM:<alice@sender.test>");
+            busy.expectLine("421 4.3.2 Service shutting down, try again later");
+            shutdown.get(15, TimeUnit.SECONDS);
+            assertTrue(gw.gateway.awaitTermination(Duration.ofSeconds(1)));
+            assertEquals(1, gw.internal.deliveries().size());
+            busy.close();
+            idle.close();
+        } finally {
+            gw.close();
+        }
+    }
+
+    @Test
+    void shutdownDeadlineCutsADataStillArrivingAndNothingIsDelivered() throws Exception {
+        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
+                SmtpClient slow = gw.connect()) {
+            slow.script(RelayDialogTest.HELLO + """
+                    C: RCPT TO:<bob@ours.test>
+                    S: 250 Ok
+                    C: DATA
+                    S: 354 End data with <CR><LF>.<CR><LF>
+                    """);
+            slow.sendRaw("Subject: never finished\r\n\r\nhalf a body\r\n");
+            gw.gateway.shutdown(Duration.ofMillis(300));
+            assertTrue(slow.closedByServer());
+            Thread.sleep(300);
+            assertEquals(0, gw.internal.deliveries().size());
+        }
+    }
+
+    @Test
+    void proxyProtocolFromAListedLoadBalancerGivesTheClientAddressToSpf(@TempDir Path dir) throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start(Zones.standard());
+                InternalMailServer internal = new InternalMailServer()) {
+            GatewayConfig config = GatewayUnderTest.onAnyFreePort(ConfigLoader.parse("""
+                    server:
+                      hostname: mx.gateway.test
+                      listen: ["127.0.0.1:2525"]
+                      proxy_protocol: [127.0.0.0/8]
+                    domains: [ours.test]
+                    relay: { host: 127.0.0.1, port: %d, tls: none }
+                    dns: { servers: ["127.0.0.1:%d"], query_timeout: 300ms }
+                    metrics: { listen: null }
+                    log: { file: "%s" }
+                    """.formatted(internal.port(), dns.port(), dir.resolve("log")), "proxy test"));
+            try (Gateway gateway = Gateway.start(config)) {
+                try (SmtpClient c = SmtpClient.connect(gateway.smtpAddresses().get(0))) {
+                    // forged.test designates 192.0.2.0/24: the proxied client passes
+                    c.sendRaw("PROXY TCP4 192.0.2.10 127.0.0.1 40000 25\r\n");
+                    c.script("""
+                            S: 220 mx.gateway.test ESMTP spfgate
+                            C: HELO client.example
+                            S: 250 mx.gateway.test
+                            C: MAIL FROM:<someone@forged.test>
+                            S: 250 2.1.0 Sender OK
+                            C: RCPT TO:<bob@ours.test>
+                            S: 250 Ok
+                            C: DATA
+                            S: 354 End data with <CR><LF>.<CR><LF>
+                            """);
+                    c.sendRaw("Subject: via LB\r\n\r\nx\r\n.\r\n");
+                    c.expectLine("250 2.0.0 Ok: queued as Q...");
+                }
+                String text = internal.deliveries().get(0).text();
+                assertTrue(text.contains("client-ip=192.0.2.10"), text);
+                try (SmtpClient noHeader = SmtpClient.connect(gateway.smtpAddresses().get(0))) {
+                    noHeader.send("HELO client.example");
+                    noHeader.expectLine("421 4.7.0 ...");
+                }
+            }
+        }
+    }
+
+    @Test
+    void startTlsOffersTls12OrNewerAndTheReceivedHeaderSaysEsmtps(@TempDir Path dir) throws Exception {
+        Path[] pem = selfSignedPem(dir);
+        try (TestDnsServer dns = TestDnsServer.start(Zones.standard());
+                InternalMailServer internal = new InternalMailServer()) {
+            GatewayConfig config = GatewayUnderTest.onAnyFreePort(ConfigLoader.parse("""
+                    server:
+                      hostname: mx.gateway.test
+                      listen: ["127.0.0.1:2525"]
+                      tls: { certificate: "%s", key: "%s" }
+                    domains: [ours.test]
+                    relay: { host: 127.0.0.1, port: %d, tls: none }
+                    dns: { servers: ["127.0.0.1:%d"], query_timeout: 300ms }
+                    metrics: { listen: null }
+                    log: { file: "%s" }
+                    """.formatted(pem[0], pem[1], internal.port(), dns.port(), dir.resolve("log")), "tls test"));
+            try (Gateway gateway = Gateway.start(config);
+                    SmtpClient plain = SmtpClient.connect(gateway.smtpAddresses().get(0))) {
+                plain.script("""
+                        S: 220 mx.gateway.test ESMTP spfgate
+                        C: EHLO mail.sender.test
+                        S: 250-mx.gateway.test
+                        S: 250-PIPELINING
+                        S: 250-SIZE 50000000
+                        S: 250-8BITMIME
+                        S: 250-STARTTLS
+                        S: 250-ENHANCEDSTATUSCODES
+                        S: 250 SMTPUTF8
+                        C: STARTTLS
+                        S: 220 Ready to start TLS
+                        """);
+                SSLSocket tls = plain.startTls(trustAll());
+                assertTrue(List.of("TLSv1.2", "TLSv1.3").contains(tls.getSession().getProtocol()),
+                        tls.getSession().getProtocol());
+                plain.script("""
+                        C: MAIL FROM:<alice@sender.test>
+                        S: 503 5.5.1 Send HELO or EHLO first
+                        C: EHLO mail.sender.test
+                        S: 250-mx.gateway.test
+                        S: 250-PIPELINING
+                        S: 250-SIZE 50000000
+                        S: 250-8BITMIME
+                        S: 250-ENHANCEDSTATUSCODES
+                        S: 250 SMTPUTF8
+                        C: MAIL FROM:<alice@sender.test>
+                        S: 250 2.1.0 Sender OK
+                        C: RCPT TO:<bob@ours.test>
+                        S: 250 Ok
+                        C: DATA
+                        S: 354 End data with <CR><LF>.<CR><LF>
+                        """);
+                plain.sendRaw("Subject: secret\r\n\r\nx\r\n.\r\n");
+                plain.expectLine("250 2.0.0 Ok: queued as Q...");
+                String text = internal.deliveries().get(0).text().replace("\r\n ", " ");
+                assertTrue(text.contains("with ESMTPS id"), text);
+            }
+        }
+    }
+
+    @Test
+    void withoutARelayMessagesAreWrittenToTheDeliveryDirectoryWithOurHeaders() throws Exception {
+        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).deliverToDirectory().start()) {
+            try (SmtpClient c = gw.connect()) {
+                c.script(RelayDialogTest.HELLO + """
+                        C: RCPT TO:<bob@ours.test>
+                        S: 250 ...
+                        C: DATA
+                        S: 354 End data with <CR><LF>.<CR><LF>
+                        """);
+                c.sendRaw("Subject: to a file\r\n\r\nbody\r\n.\r\n");
+                c.expectLine("250 ...");
+            }
+            List<Path> files;
+            try (var list = Files.list(gw.deliveredDirectory())) {
+                files = list.filter(p -> p.toString().endsWith(".eml")).toList();
+            }
+            assertEquals(1, files.size());
+            String text = Files.readString(files.get(0), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(text.contains("Authentication-Results: mx.gateway.test; spf=pass"), text);
+            assertTrue(text.contains("Received-SPF: pass "), text);
+            assertTrue(text.endsWith("Subject: to a file\r\n\r\nbody\r\n"), text);
+        }
+    }
+
+    /** A committed self-signed test certificate and its key (see test resources tls/README.md). */
+    static Path[] selfSignedPem(Path dir) throws Exception {
+        Path cert = dir.resolve("tls.crt");
+        Path key = dir.resolve("tls.key");
+        try (var c = ListenerDialogTest.class.getResourceAsStream("/tls/ec.crt");
+                var k = ListenerDialogTest.class.getResourceAsStream("/tls/ec.key")) {
+            Files.copy(c, cert);
+            Files.copy(k, key);
+        }
+        return new Path[] {cert, key};
+    }
+
+    static SSLContext trustAll() throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        return context;
+    }
+}

@@ -1,0 +1,253 @@
+package org.spfgate.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.spfgate.config.ConfigLoader;
+import org.spfgate.config.GatewayConfig;
+import org.spfgate.config.HostPort;
+import org.spfgate.config.MetricsConfig;
+import org.spfgate.config.ServerConfig;
+import org.spfgate.listener.Gateway;
+import org.spfgate.testdns.TestDnsServer;
+import org.spfgate.testdns.TestZone;
+import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.wiser.Wiser;
+
+/**
+ * The running gateway, driven over SMTP, watched through its live {@code /metrics} endpoint: a
+ * pass, a fail, a trusted client and a deferral each move exactly the counters they should and
+ * nothing else (issue 4). Everything is real and on loopback: the gateway's listeners on
+ * 127.0.0.1 and ::1, SPF answered by the wire-protocol test DNS server, Wiser as the internal
+ * server. The trusted client is the one connecting from ::1 ({@code trusted: networks [::1/128]}).
+ */
+class GatewayMetricsEndToEndTest {
+
+    private static final String MESSAGE = "Subject: metrics\r\nFrom: <a@x>\r\n\r\nHello.\r\n.\r\n";
+
+    private static TestDnsServer dns;
+    private static Wiser internal;
+    private static Gateway gateway;
+    private static Path directory;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        // Every scenario has its own names, so no answer comes from an earlier scenario's cache.
+        TestZone zone = new TestZone()
+                .txt("pass.test", "v=spf1 ip4:127.0.0.1 -all")
+                .txt("helo-pass.test", "v=spf1 ip4:127.0.0.1 -all")
+                .txt("fail.test", "v=spf1 -all")
+                .txt("helo-fail-scenario.test", "v=spf1 ip4:127.0.0.1 -all")
+                .timeout("slow.test")
+                .txt("helo-slow-scenario.test", "v=spf1 ip4:127.0.0.1 -all");
+        dns = TestDnsServer.start(zone);
+        internal = Wiser.create(SMTPServer.port(0).bindAddress(InetAddress.getLoopbackAddress())
+                .hostName("internal.test").insertReceivedHeaders(false).maxMessageSize(10_000_000));
+        internal.start();
+        directory = Files.createTempDirectory("spfgate-metrics-e2e");
+        String yaml = """
+                server:
+                  hostname: mx.gateway.test
+                  listen: ["127.0.0.1:2525"]
+                  timeouts: { command: 10s, data: 10s }
+                domains: [ours.test]
+                relay:
+                  host: 127.0.0.1
+                  port: %d
+                  tls: none
+                  verify_recipients: true
+                  connections: 2
+                  timeouts: { connect: 2s, command: 5s, data: 5s }
+                dns:
+                  servers: ["127.0.0.1:%d"]
+                  query_timeout: 300ms
+                  check_timeout: 2s
+                spf:
+                  mode: enforce
+                  check_helo: true
+                  actions: { fail: reject, temperror: defer }
+                trusted:
+                  - name: ipv6-loopback-mx
+                    networks: ["::1/128"]
+                log:
+                  file: "%s"
+                """.formatted(internal.getServer().getPortAllocated(), dns.port(), directory.resolve("decisions.log"));
+        GatewayConfig c = ConfigLoader.parse(yaml, "metrics end-to-end test");
+        ServerConfig s = c.server();
+        // The config refuses port 0 (an operator never means it); the test needs free ports.
+        ServerConfig server = new ServerConfig(s.hostname(),
+                List.of(new HostPort("127.0.0.1", 0), new HostPort("::1", 0)), s.maxConnections(),
+                s.maxConnectionsPerIp(), s.maxMessageSize(), s.maxRecipients(), s.timeouts(), s.tls(),
+                s.proxyProtocol(), s.bareLineEndings());
+        gateway = Gateway.start(new GatewayConfig(server, c.domains(), c.relay(), c.deliverToDirectory(), c.dns(),
+                c.spf(), c.trusted(), new MetricsConfig(new HostPort("127.0.0.1", 0)), c.log()));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        internal.stop();
+        dns.close();
+    }
+
+    private static String scrape() {
+        URI uri = URI.create("http://127.0.0.1:" + gateway.metricsAddress().getPort() + "/metrics");
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            return response.body();
+        } catch (Exception e) {
+            throw new AssertionError("scrape failed", e);
+        }
+    }
+
+    private static InetSocketAddress listener(Class<? extends InetAddress> family) {
+        return gateway.smtpAddresses().stream().filter(a -> family.isInstance(a.getAddress())).findFirst()
+                .orElseThrow();
+    }
+
+    /**
+     * Runs a client conversation and returns the metrics delta it caused, once the session has
+     * ended (the outcome of a refused transaction is counted when the client leaves).
+     */
+    private static Map<String, Double> deltaOf(ThrowingRunnable conversation, Map<String, Double> expected)
+            throws Exception {
+        Map<String, Double> before = MetricsDelta.snapshot(scrape());
+        conversation.run();
+        Supplier<Map<String, Double>> delta = () -> MetricsDelta.between(before, MetricsDelta.snapshot(scrape()));
+        long end = System.nanoTime() + 5_000_000_000L;
+        Map<String, Double> now = delta.get();
+        while (!now.equals(expected) && System.nanoTime() < end) {
+            Thread.sleep(20);
+            now = delta.get();
+        }
+        return now;
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void aPassingMessageCountsTwoPassChecksOneConnectionAndOneRelay() throws Exception {
+        int delivered = internal.getMessages().size();
+        Map<String, Double> expected = Map.of(
+                "spfgate_connections_total{outcome=accepted}", 1.0,
+                "spfgate_spf_checks_total{identity=mailfrom, result=pass}", 1.0,
+                "spfgate_spf_checks_total{identity=helo, result=pass}", 1.0,
+                "spfgate_spf_check_seconds_count{}", 2.0,
+                "spfgate_dns_queries_total{outcome=answer, type=txt}", 2.0,
+                "spfgate_dns_query_seconds_count{type=txt}", 2.0,
+                "spfgate_relay_seconds_count{}", 1.0,
+                "spfgate_messages_total{outcome=relayed}", 1.0);
+        Map<String, Double> delta = deltaOf(() -> {
+            try (SmtpLineClient c = SmtpLineClient.connect(listener(java.net.Inet4Address.class))) {
+                assertTrue(c.reply().startsWith("220 mx.gateway.test"));
+                assertTrue(c.send("EHLO helo-pass.test").startsWith("250"));
+                assertEquals("250 2.1.0 Sender OK", c.send("MAIL FROM:<alice@pass.test>"));
+                assertTrue(c.send("RCPT TO:<bob@ours.test>").startsWith("250"));
+                assertTrue(c.send("DATA").startsWith("354"));
+                assertTrue(c.sendRaw(MESSAGE).startsWith("250"));
+                assertTrue(c.send("QUIT").startsWith("221"));
+            }
+        }, expected);
+        assertEquals(expected, delta);
+        assertEquals(delivered + 1, internal.getMessages().size());
+    }
+
+    @Test
+    void aFailingSenderCountsTheFailTheRejectionAndOneRejectedMessage() throws Exception {
+        Map<String, Double> expected = Map.of(
+                "spfgate_connections_total{outcome=accepted}", 1.0,
+                "spfgate_spf_checks_total{identity=mailfrom, result=fail}", 1.0,
+                "spfgate_spf_checks_total{identity=helo, result=pass}", 1.0,
+                "spfgate_spf_check_seconds_count{}", 2.0,
+                "spfgate_dns_queries_total{outcome=answer, type=txt}", 2.0,
+                "spfgate_dns_query_seconds_count{type=txt}", 2.0,
+                "spfgate_rejections_total{reason=spf_fail}", 1.0,
+                "spfgate_messages_total{outcome=rejected}", 1.0);
+        Map<String, Double> delta = deltaOf(() -> {
+            try (SmtpLineClient c = SmtpLineClient.connect(listener(java.net.Inet4Address.class))) {
+                c.reply();
+                assertTrue(c.send("EHLO helo-fail-scenario.test").startsWith("250"));
+                assertEquals("250 2.1.0 Sender OK", c.send("MAIL FROM:<mallory@fail.test>"));
+                assertTrue(c.send("RCPT TO:<bob@ours.test>").startsWith("550 5.7.23 "));
+                assertTrue(c.send("QUIT").startsWith("221"));
+            }
+        }, expected);
+        assertEquals(expected, delta);
+    }
+
+    @Test
+    void aTrustedClientCountsUnderItsEntryNameWithNoSpfCheck() throws Exception {
+        int delivered = internal.getMessages().size();
+        Map<String, Double> expected = Map.of(
+                "spfgate_connections_total{outcome=accepted}", 1.0,
+                "spfgate_trusted_total{name=ipv6-loopback-mx}", 1.0,
+                "spfgate_relay_seconds_count{}", 1.0,
+                "spfgate_messages_total{outcome=relayed}", 1.0);
+        Map<String, Double> delta = deltaOf(() -> {
+            try (SmtpLineClient c = SmtpLineClient.connect(listener(java.net.Inet6Address.class))) {
+                c.reply();
+                assertTrue(c.send("EHLO backup-mx.test").startsWith("250"));
+                // fail.test publishes -all: a trusted client is not checked, so this is relayed.
+                assertEquals("250 2.1.0 Sender OK", c.send("MAIL FROM:<list@fail.test>"));
+                assertTrue(c.send("RCPT TO:<bob@ours.test>").startsWith("250"));
+                assertTrue(c.send("DATA").startsWith("354"));
+                assertTrue(c.sendRaw(MESSAGE).startsWith("250"));
+                assertTrue(c.send("QUIT").startsWith("221"));
+            }
+        }, expected);
+        assertEquals(expected, delta);
+        assertEquals(delivered + 1, internal.getMessages().size());
+    }
+
+    @Test
+    void aDnsTimeoutCountsATemperrorATimedOutQueryAndOneDeferredMessage() throws Exception {
+        Map<String, Double> expected = Map.of(
+                "spfgate_connections_total{outcome=accepted}", 1.0,
+                "spfgate_spf_checks_total{identity=mailfrom, result=temperror}", 1.0,
+                "spfgate_spf_checks_total{identity=helo, result=pass}", 1.0,
+                "spfgate_spf_check_seconds_count{}", 2.0,
+                "spfgate_dns_queries_total{outcome=timeout, type=txt}", 1.0,
+                "spfgate_dns_queries_total{outcome=answer, type=txt}", 1.0,
+                "spfgate_dns_query_seconds_count{type=txt}", 2.0,
+                "spfgate_rejections_total{reason=spf_temperror}", 1.0,
+                "spfgate_messages_total{outcome=deferred}", 1.0);
+        Map<String, Double> delta = deltaOf(() -> {
+            try (SmtpLineClient c = SmtpLineClient.connect(listener(java.net.Inet4Address.class))) {
+                c.reply();
+                assertTrue(c.send("EHLO helo-slow-scenario.test").startsWith("250"));
+                assertEquals("250 2.1.0 Sender OK", c.send("MAIL FROM:<carol@slow.test>"));
+                assertTrue(c.send("RCPT TO:<bob@ours.test>").startsWith("451 4.4.3 "));
+                assertTrue(c.send("QUIT").startsWith("221"));
+            }
+        }, expected);
+        assertEquals(expected, delta);
+    }
+
+    @Test
+    void healthIsOkWhileTheGatewayRunsAndTheInternalServerAnswers() throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + gateway.metricsAddress().getPort() + "/health");
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals("ok\n", response.body());
+    }
+}
