@@ -269,6 +269,17 @@ class BadConfigTest {
                           hostname: a: b
                         """,
                         "line 2, column 14: YAML syntax: mapping values are not allowed here"),
+                bad("a tab used for indentation is named at its own line",
+                        "server:\n\tmax_recipients: 5\n",
+                        "line 2, column 1: YAML syntax: found character '\\t(TAB)' that cannot start any token. (Do not use"
+                                + " \\t(TAB) for indentation) (while scanning for the next token)"),
+                bad("an unclosed list names where it began",
+                        """
+                        domains: [example.org
+                        server: { max_recipients: 5 }
+                        """,
+                        "line 2, column 7: YAML syntax: expected ',' or ']', but got : (while parsing a flow sequence, which"
+                                + " starts at line 1, column 10)"),
                 bad("YAML aliases are refused rather than misread",
                         """
                         relay: &r { host: mx.corp.example }
