@@ -455,6 +455,10 @@ final class ConfigBinder {
     }
 
     private Section section(YamlNode node, String path, String... keys) {
+        if (node instanceof YamlNode.Scalar s && s.isNull()) {
+            // "server:" with every key under it commented out: all defaults, not an error.
+            return new Section(new YamlNode.Mapping(node.position(), List.of()), path, keys);
+        }
         if (!(node instanceof YamlNode.Mapping mapping)) {
             throw new Invalid("expected a mapping (keys: " + String.join(", ", keys) + "), got " + node.describe());
         }

@@ -161,6 +161,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aSectionWithEveryKeyCommentedOutTakesItsDefaults() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("""
+                server:
+                  # max_recipients: 5
+                spf:
+                  headers:
+                dns:
+                """, "t.yaml");
+        assertEquals(ConfigDefaults.builtIn(), c);
+    }
+
+    @Test
     void anEmptyRelaySectionMeansNoInternalServer() throws Exception {
         assertNull(ConfigLoader.parse("relay:\n", "t.yaml").relay());
         assertNull(ConfigLoader.parse("relay: ~\n", "t.yaml").relay());
