@@ -44,7 +44,7 @@ import org.spfgate.spf.suite.InMemoryZoneDns;
  * <pre>
  * export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
  * mvn -q -B -f gateway/pom.xml test-compile
- * mvn -q -B -f gateway/pom.xml exec:exec -Dexec.executable="$JAVA_HOME/bin/java" \
+ * mvn -q -B -f gateway/pom.xml org.codehaus.mojo:exec-maven-plugin:3.5.0:exec -Dexec.executable="$JAVA_HOME/bin/java" \
  *     -Dexec.classpathScope=test -Dexec.args="-cp %classpath org.openjdk.jmh.Main SpfBench"
  * </pre>
  * Extra JMH options go after {@code SpfBench}, e.g. {@code -t 2} for two threads.

@@ -19,7 +19,7 @@ import org.spfgate.spf.suite.InMemoryZoneDns;
  * <pre>
  * export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
  * mvn -q -B -f gateway/pom.xml test-compile
- * mvn -q -B -f gateway/pom.xml exec:exec -Dexec.executable="$JAVA_HOME/bin/java" -Dexec.classpathScope=test \
+ * mvn -q -B -f gateway/pom.xml org.codehaus.mojo:exec-maven-plugin:3.5.0:exec -Dexec.executable="$JAVA_HOME/bin/java" -Dexec.classpathScope=test \
  *     -Dexec.args="-Dorg.slf4j.simpleLogger.log.org.apache.james.jspf=warn -cp %classpath org.spfgate.bench.SpfBenchRounds"
  * </pre>
  */
