@@ -67,8 +67,17 @@ public final class ReceivedHeader {
         int offsetMinutes = t.getOffset().getTotalSeconds() / 60;
         char sign = offsetMinutes < 0 ? '-' : '+';
         offsetMinutes = Math.abs(offsetMinutes);
-        return String.format("%s, %d %s %04d %02d:%02d:%02d %c%02d%02d",
-                DAYS[t.getDayOfWeek().getValue() - 1], t.getDayOfMonth(), MONTHS[t.getMonthValue() - 1],
-                t.getYear(), t.getHour(), t.getMinute(), t.getSecond(), sign, offsetMinutes / 60, offsetMinutes % 60);
+        StringBuilder out = new StringBuilder(31)
+                .append(DAYS[t.getDayOfWeek().getValue() - 1]).append(", ").append(t.getDayOfMonth()).append(' ')
+                .append(MONTHS[t.getMonthValue() - 1]).append(' ').append(t.getYear()).append(' ');
+        twoDigits(out, t.getHour()).append(':');
+        twoDigits(out, t.getMinute()).append(':');
+        twoDigits(out, t.getSecond()).append(' ').append(sign);
+        twoDigits(out, offsetMinutes / 60);
+        return twoDigits(out, offsetMinutes % 60).toString();
+    }
+
+    private static StringBuilder twoDigits(StringBuilder out, int value) {
+        return out.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 }
