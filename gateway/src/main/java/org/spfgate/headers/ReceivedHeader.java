@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * Received: from mail.example.com ([192.0.2.1]) by mx.example.org (spfgate) with ESMTP id
  *  7F3A2D for &lt;bob@example.org&gt;; Mon, 23 Nov 2026 13:28:48 +0000
  * </pre>
- * {@code for} names the recipient only when there is exactly one (privacy). A HELO that is not a
+ * {@code for} names the recipient only when there is exactly one (privacy), and only when its
+ * text cannot disturb the field (a plain or properly quoted local part, no parentheses or angle
+ * brackets). A HELO that is not a
  * domain or an address literal is written as {@code from unknown} with the sanitised HELO in the
  * comment: {@code from unknown (helo=bad?name [192.0.2.1])}.
  */
@@ -24,6 +26,9 @@ public final class ReceivedHeader {
             "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*");
     /** RFC 5321 4.1.3 address-literal, IPv4 or IPv6. */
     private static final Pattern ADDRESS_LITERAL = Pattern.compile("\\[(?:[0-9.]{7,15}|IPv6:[0-9A-Fa-f:.]{2,45})]");
+    /** A mailbox whose local part is a dot-atom or a closed quoted-string without parentheses or brackets. */
+    private static final Pattern MAILBOX = Pattern.compile(
+            "(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+|\"(?:[^\"\\\\()<>]|\\\\[^()<>])*\")(?:@[A-Za-z0-9.\\[\\]:_-]+)?");
     private static final Pattern UNSAFE_ID = Pattern.compile("[^A-Za-z0-9._-]");
 
     private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
@@ -57,7 +62,12 @@ public final class ReceivedHeader {
                 .append(trace.protocol().name())
                 .append(" id ").append(id.isEmpty() ? "unknown" : id);
         if (trace.recipients().size() == 1) {
-            field.append(" for <").append(UntrustedText.clean(trace.recipients().get(0))).append('>');
+            String recipient = UntrustedText.clean(trace.recipients().get(0));
+            // RFC 5321 4.4 "for" is optional: leave it out rather than write a path that could
+            // open a comment or a quoted string, or close the angle brackets early
+            if (MAILBOX.matcher(recipient).matches()) {
+                field.append(" for <").append(recipient).append('>');
+            }
         }
         return field.append("; ").append(date(trace.received())).toString();
     }
