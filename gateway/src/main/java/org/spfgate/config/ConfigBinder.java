@@ -116,13 +116,27 @@ final class ConfigBinder {
         }
         Section s = section(node, path, "host", "port", "tls", "verify_recipients", "connections", "timeouts");
         return new RelayConfig(
-                s.required("host", scalar(DomainNameSyntax::normalize), "the internal server's host name or IP address"),
+                s.required("host", scalar(ConfigBinder::relayHost), "the internal server's host name or IP address"),
                 s.value("port", this::port, ConfigDefaults.RELAY_PORT),
                 s.value("tls", choice(RelayConfig.Tls.class), ConfigDefaults.RELAY_TLS),
                 s.value("verify_recipients", this::bool, ConfigDefaults.RELAY_VERIFY_RECIPIENTS),
                 s.value("connections", this::positiveInt, ConfigDefaults.RELAY_CONNECTIONS),
                 s.value("timeouts", this::relayTimeouts, new RelayConfig.Timeouts(ConfigDefaults.RELAY_CONNECT_TIMEOUT,
                         ConfigDefaults.RELAY_COMMAND_TIMEOUT, ConfigDefaults.RELAY_DATA_TIMEOUT)));
+    }
+
+    /** A host name, an IPv4 address, or an IPv6 address with or without brackets (kept without). */
+    private static String relayHost(String text) {
+        String t = text.trim();
+        String unbracketed = t.startsWith("[") && t.endsWith("]") ? t.substring(1, t.length() - 1) : t;
+        if (IpLiteral.isIPv6(unbracketed)) {
+            return unbracketed.toLowerCase(Locale.ROOT);
+        }
+        try {
+            return DomainNameSyntax.normalize(t);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a host name or IP address: \"" + text + "\" (the port goes in relay.port)");
+        }
     }
 
     private RelayConfig.Timeouts relayTimeouts(YamlNode node, String path) {
@@ -441,6 +455,10 @@ final class ConfigBinder {
     }
 
     private Section section(YamlNode node, String path, String... keys) {
+        if (node instanceof YamlNode.Scalar s && s.isNull()) {
+            // "server:" with every key under it commented out: all defaults, not an error.
+            return new Section(new YamlNode.Mapping(node.position(), List.of()), path, keys);
+        }
         if (!(node instanceof YamlNode.Mapping mapping)) {
             throw new Invalid("expected a mapping (keys: " + String.join(", ", keys) + "), got " + node.describe());
         }

@@ -1,13 +1,13 @@
 package org.spfgate.config;
 
+import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.spfgate.spf.SpfResult;
 
@@ -139,15 +139,22 @@ public final class ConfigDefaults {
         return Collections.unmodifiableMap(m);
     }
 
-    /** Looked up once, on first use (the lookup can be slow on a badly configured machine). */
+    /** Looked up once, on first use. */
     private static final class MachineName {
         static final String VALUE = lookUp();
 
+        /**
+         * The kernel's name first: {@code InetAddress.getLocalHost()} also resolves the name,
+         * which can block for the resolver's time-out on a machine whose DNS is unreachable.
+         */
         private static String lookUp() {
             try {
-                String name = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
-                return DomainNameSyntax.normalize(name);
-            } catch (UnknownHostException | IllegalArgumentException e) {
+                Path kernel = Path.of("/proc/sys/kernel/hostname");
+                if (Files.isReadable(kernel)) {
+                    return DomainNameSyntax.normalize(Files.readString(kernel).trim());
+                }
+                return DomainNameSyntax.normalize(InetAddress.getLocalHost().getHostName());
+            } catch (IOException | IllegalArgumentException e) {
                 return "localhost";
             }
         }

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads one YAML document into a {@link YamlNode} tree with Jackson's streaming YAML parser,
@@ -43,8 +45,10 @@ final class YamlDocument {
             }
             return Optional.of(root);
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            throw single(source, at, "", "YAML syntax: " + problem(e.getOriginalMessage()));
+            if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+                throw syntax(source, yaml);
+            }
+            throw single(source, e.getLocation(), "", "YAML syntax: " + problem(e.getOriginalMessage()));
         } catch (IOException e) {
             // Reading from a String: only parser failures, which are JsonProcessingExceptions.
             throw new IllegalStateException(e);
@@ -92,6 +96,31 @@ final class YamlDocument {
     private static YamlNode.Scalar scalar(YamlNode.Position at, YamlNode.Scalar.Kind kind, JsonParser parser)
             throws IOException {
         return new YamlNode.Scalar(at, kind, parser.getText(), null);
+    }
+
+    /**
+     * SnakeYAML knows where the problem is (Jackson's location is the last good token) and, for
+     * unclosed constructs, where they began: "found unexpected end of stream (while scanning a
+     * quoted scalar, which starts at line 1, column 4)".
+     */
+    private static ConfigException syntax(String source, MarkedYAMLException e) {
+        Mark at = e.getProblemMark();
+        StringBuilder message = new StringBuilder("YAML syntax: ").append(oneLine(e.getProblem()));
+        if (e.getContext() != null) {
+            message.append(" (").append(oneLine(e.getContext()));
+            Mark start = e.getContextMark();
+            if (start != null && (start.getLine() != at.getLine() || start.getColumn() != at.getColumn())) {
+                message.append(", which starts at line ").append(start.getLine() + 1)
+                        .append(", column ").append(start.getColumn() + 1);
+            }
+            message.append(")");
+        }
+        return new ConfigException(source, List.of(
+                new ConfigError("", at.getLine() + 1, at.getColumn() + 1, message.toString())));
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? "" : text.replaceAll("\\s+", " ").trim();
     }
 
     /**

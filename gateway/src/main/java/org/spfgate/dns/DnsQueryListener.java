@@ -37,8 +37,8 @@ public interface DnsQueryListener {
     /**
      * @param type    one of {@link #TYPES}
      * @param outcome one of {@link #OUTCOMES}
-     * @param nanos   time from sending the query to its outcome (cache look-up time for
-     *                {@link #CACHED})
+     * @param nanos   time from sending the query to its outcome; 0 for {@link #CACHED} (not
+     *                timed, to keep cache hits cheap)
      */
     void queried(String type, String outcome, long nanos);
 }

@@ -2,6 +2,7 @@ package org.spfgate.headers;
 
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 
 /** How headers write the client's IP: RFC 5952 short form, and RFC 5321 4.1.3 address literals. */
@@ -12,6 +13,9 @@ final class ClientAddress {
 
     /** {@code 192.0.2.1}, {@code 2001:db8::1}. */
     static String text(InetAddress ip) {
+        if (ip instanceof Inet4Address) {
+            return ip.getHostAddress(); // already dotted quad; the common case stays cheap
+        }
         IPAddress address = new IPAddressString(ip.getHostAddress()).getAddress();
         if (address == null) {
             return ip.getHostAddress();

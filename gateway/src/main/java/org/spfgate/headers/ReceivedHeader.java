@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * Received: from mail.example.com ([192.0.2.1]) by mx.example.org (spfgate) with ESMTP id
  *  7F3A2D for &lt;bob@example.org&gt;; Mon, 23 Nov 2026 13:28:48 +0000
  * </pre>
- * {@code for} names the recipient only when there is exactly one (privacy). A HELO that is not a
+ * {@code for} names the recipient only when there is exactly one (privacy), and only when its
+ * text cannot disturb the field (a plain or properly quoted local part, no parentheses or angle
+ * brackets). A HELO that is not a
  * domain or an address literal is written as {@code from unknown} with the sanitised HELO in the
  * comment: {@code from unknown (helo=bad?name [192.0.2.1])}.
  */
@@ -24,6 +26,9 @@ public final class ReceivedHeader {
             "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*");
     /** RFC 5321 4.1.3 address-literal, IPv4 or IPv6. */
     private static final Pattern ADDRESS_LITERAL = Pattern.compile("\\[(?:[0-9.]{7,15}|IPv6:[0-9A-Fa-f:.]{2,45})]");
+    /** A mailbox whose local part is a dot-atom or a closed quoted-string without parentheses or brackets. */
+    private static final Pattern MAILBOX = Pattern.compile(
+            "(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+|\"(?:[^\"\\\\()<>]|\\\\[^()<>])*\")(?:@[A-Za-z0-9.\\[\\]:_-]+)?");
     private static final Pattern UNSAFE_ID = Pattern.compile("[^A-Za-z0-9._-]");
 
     private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
@@ -57,7 +62,12 @@ public final class ReceivedHeader {
                 .append(trace.protocol().name())
                 .append(" id ").append(id.isEmpty() ? "unknown" : id);
         if (trace.recipients().size() == 1) {
-            field.append(" for <").append(UntrustedText.clean(trace.recipients().get(0))).append('>');
+            String recipient = UntrustedText.clean(trace.recipients().get(0));
+            // RFC 5321 4.4 "for" is optional: leave it out rather than write a path that could
+            // open a comment or a quoted string, or close the angle brackets early
+            if (MAILBOX.matcher(recipient).matches()) {
+                field.append(" for <").append(recipient).append('>');
+            }
         }
         return field.append("; ").append(date(trace.received())).toString();
     }
@@ -67,8 +77,17 @@ public final class ReceivedHeader {
         int offsetMinutes = t.getOffset().getTotalSeconds() / 60;
         char sign = offsetMinutes < 0 ? '-' : '+';
         offsetMinutes = Math.abs(offsetMinutes);
-        return String.format("%s, %d %s %04d %02d:%02d:%02d %c%02d%02d",
-                DAYS[t.getDayOfWeek().getValue() - 1], t.getDayOfMonth(), MONTHS[t.getMonthValue() - 1],
-                t.getYear(), t.getHour(), t.getMinute(), t.getSecond(), sign, offsetMinutes / 60, offsetMinutes % 60);
+        StringBuilder out = new StringBuilder(31)
+                .append(DAYS[t.getDayOfWeek().getValue() - 1]).append(", ").append(t.getDayOfMonth()).append(' ')
+                .append(MONTHS[t.getMonthValue() - 1]).append(' ').append(t.getYear()).append(' ');
+        twoDigits(out, t.getHour()).append(':');
+        twoDigits(out, t.getMinute()).append(':');
+        twoDigits(out, t.getSecond()).append(' ').append(sign);
+        twoDigits(out, offsetMinutes / 60);
+        return twoDigits(out, offsetMinutes % 60).toString();
+    }
+
+    private static StringBuilder twoDigits(StringBuilder out, int value) {
+        return out.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 }

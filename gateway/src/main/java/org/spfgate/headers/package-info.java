@@ -2,7 +2,8 @@
  * Headers: the trace fields the gateway prepends, and the removal of forged ones.
  *
  * <p>Place in the message path: {@code listener → session → policy → headers → relay}. At DATA
- * the session builds {@link org.spfgate.headers.SmtpTrace} and calls
+ * the session builds {@link org.spfgate.headers.SmtpTrace} (HELO, client IP, {@code with}
+ * protocol, id, recipients, time) and calls
  * {@link org.spfgate.headers.TraceHeaders#checked} (or {@code #trusted} for a trusted client) to
  * get the prepended bytes — Authentication-Results, Received-SPF, Received, top first (SPEC
  * section 5) — and wraps the client's unstuffed message in
@@ -10,8 +11,13 @@
  * {@code DownstreamTransaction#data}. The {@code check} command prints
  * {@link org.spfgate.headers.ReceivedSpfHeader#unfolded}.
  *
- * <p>Every renderer treats HELO and envelope addresses as hostile: the output is one
- * well-formed field per header, US-ASCII, CRLF line ends, folded at spaces near 78 columns and
- * never beyond RFC 5322's 998.
+ * <p>Decisions: Received carries no reverse-DNS name ({@code from HELO ([IP])}, no lookup per
+ * message); {@code smtp.mailfrom} of the null sender is {@code postmaster@<helo>}, the identity
+ * SPF checked; a HELO result that differs from the MAIL FROM result adds its own Received-SPF
+ * ({@code identity=helo}).
+ *
+ * <p>Every renderer treats HELO, envelope addresses and DNS text as hostile: the output is one
+ * well-formed field per header, US-ASCII (anything else becomes {@code ?}), CRLF line ends,
+ * folded at spaces near 78 columns and never beyond RFC 5322's 998.
  */
 package org.spfgate.headers;

@@ -37,7 +37,7 @@ import org.spfgate.spf.SpfResult;
  * <p>The session, relay and DNS adapter call the domain methods ({@link #spfChecked},
  * {@link #rejected}, ...); {@link MetricsServer} serves {@link #scrape()}. Thread-safe.
  *
- * <p>{@code docs/metrics.md} documents the same list; a test keeps the two in step.
+ * <p>The README (section "The metric list") documents the same list; a test keeps the two in step.
  */
 public final class GatewayMetrics implements AutoCloseable {
 

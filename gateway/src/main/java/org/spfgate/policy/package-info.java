@@ -4,22 +4,33 @@
  * <p>Place in the message path: {@code listener → session → policy → headers → relay}. The
  * session asks, in this order:
  * <ol>
- *   <li>at connect: {@link org.spfgate.policy.TrustedClients#check} → {@link
- *       org.spfgate.policy.ClientTrust} ({@code Trusted(name, matched)} skips SPF);</li>
- *   <li>at each RCPT: {@link org.spfgate.policy.RecipientPolicy#check} → {@link
- *       org.spfgate.policy.RecipientCheck} ({@code Accepted(Recipient)} or
- *       {@code Refused(Reject)}: 554 5.7.1 relay denied / 501 5.1.3 syntax);</li>
- *   <li>then, unless trusted: {@link org.spfgate.policy.SpfPolicy#decide}(mailFrom verdict, HELO
- *       verdict or null, recipient) → {@link org.spfgate.policy.Verdict}.</li>
+ *   <li>at connect: {@link org.spfgate.policy.TrustedClients#check(java.net.InetAddress)} →
+ *       {@link org.spfgate.policy.ClientTrust}: {@code Trusted(name, matched)} skips SPF,
+ *       {@code NotTrusted(reason)} says why for the log. Networks first (no DNS), then host-name
+ *       patterns by forward-confirmed reverse DNS; DNS errors mean not trusted;</li>
+ *   <li>at each RCPT: {@link org.spfgate.policy.RecipientPolicy#check(String)} (the path without
+ *       angle brackets) → {@link org.spfgate.policy.RecipientCheck}: {@code Accepted(Recipient)}
+ *       (address exactly as written, unquoted local part, lower-case domain) or
+ *       {@code Refused(Reject)}: {@code 554 5.7.1 relaying denied[: trick]} for foreign domains
+ *       and relay tricks, {@code 501 5.1.3 bad recipient address syntax: why} for syntax;</li>
+ *   <li>then, unless trusted: {@link org.spfgate.policy.SpfPolicy#decide} (MAIL FROM verdict,
+ *       HELO verdict or {@code null}, recipient) → {@link org.spfgate.policy.Verdict}.</li>
  * </ol>
  *
  * <p>{@link org.spfgate.policy.Verdict} is sealed: {@code Accept(wouldHaveBeen, waiver)} |
- * {@code Reject(reason, detail)} | {@code Defer(reason, detail)}. A refusal becomes an SMTP reply
- * in exactly one place, {@link org.spfgate.policy.Verdict.Refusal#reply()}; its
- * {@link org.spfgate.policy.Verdict.Reason#token()} is the metric/log label. An {@code Accept}
- * whose {@code wouldHaveBeen} is present was waived (report-only mode, or an exempt recipient):
- * log it as "would reject".
+ * {@code Reject(reason, detail)} | {@code Defer(reason, detail)}; the last two are
+ * {@link org.spfgate.policy.Verdict.Refusal}s. A refusal becomes an SMTP reply in exactly one
+ * place, {@link org.spfgate.policy.Verdict.Refusal#reply()}: {@code 554 5.7.1} relay denied,
+ * {@code 501 5.1.3} syntax, {@code 550 5.7.23} SPF fail/softfail (or pass/neutral/none if so
+ * configured), {@code 550 5.7.24} permerror/temperror rejected, {@code 451 4.4.3} temperror
+ * deferred, {@code 451 4.7.24} anything else deferred; reply text is printable ASCII, at most
+ * {@link org.spfgate.policy.Verdict#MAX_REPLY_TEXT} characters. Its
+ * {@link org.spfgate.policy.Verdict.Reason#token()} ({@code relay_denied},
+ * {@code recipient_syntax}, {@code spf_<result>}, {@code helo_fail}) is the log/metric label.
+ * An {@code Accept} whose {@code wouldHaveBeen} is present was waived
+ * ({@code Waiver.REPORT_ONLY} or {@code Waiver.EXEMPT_RECIPIENT}): log it as "would reject".
  *
- * <p>Knows {@code config} and {@code spf} (verdicts and the DNS port); nothing of SMTP sockets.
+ * <p>Knows {@code config} and {@code spf} (verdicts and the DNS port) and {@code relay.Reply};
+ * nothing of sockets or SubEtha.
  */
 package org.spfgate.policy;

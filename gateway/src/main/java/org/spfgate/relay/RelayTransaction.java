@@ -105,6 +105,9 @@ final class RelayTransaction implements DownstreamTransaction {
                 return lose(e);
             }
             downstream.contact();
+            if (done.code() < 400 && !done.isPositive() || done.code() == 421) {
+                connection.markBroken();
+            }
             // RFC 5321 section 4.1.1.4: the end of data completes the transaction and clears the
             // server's buffers, so an accepted message needs no RSET before the next one.
             reset = !done.isPositive();

@@ -2,6 +2,7 @@ package org.spfgate.spf;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,7 +43,7 @@ final class SpfEvaluation implements MacroValues {
     private int dnsTerms;
     private int voidLookups;
     private String currentDomain;
-    private String validatedName;
+    private List<String> validatedNames;
 
     SpfEvaluation(SpfDns dns, RecordParser parser, long deadlineNanos, InetAddress ip, String sender,
                   String localPart, String senderDomain, String helo, String receiver) {
@@ -344,42 +345,38 @@ final class SpfEvaluation implements MacroValues {
 
     /**
      * %{p} (RFC 7208 7.3): a forward-confirmed PTR name, preferring the current domain, then a
-     * subdomain of it, then any; "unknown" when there is none. Not counted as a DNS term.
+     * subdomain of it, then any; "unknown" when there is none. Not counted as a DNS term; the
+     * confirmed names are looked up once per evaluation.
      */
     private String validatedDomainName() {
-        if (validatedName != null) {
-            return validatedName;
+        if (validatedNames == null) {
+            checkDeadline();
+            List<String> confirmed = new ArrayList<>(2);
+            int checked = 0;
+            for (String ptrName : dns.ptr(ip).records()) {
+                if (checked++ == MAX_PTR_NAMES) {
+                    break; // RFC 7208 4.6.4: names past the 10th are ignored.
+                }
+                String name = DomainName.withoutTrailingDot(ptrName);
+                if (isValidated(name)) {
+                    confirmed.add(name);
+                }
+            }
+            validatedNames = confirmed;
         }
-        checkDeadline();
-        DnsAnswer<String> answer = dns.ptr(ip);
-        String exact = null;
         String below = null;
-        String any = null;
-        int checked = 0;
-        for (String ptrName : answer.records()) {
-            if (checked++ == MAX_PTR_NAMES) {
-                break;
-            }
-            String name = DomainName.withoutTrailingDot(ptrName);
-            if (!isValidated(name)) {
-                continue;
-            }
+        for (String name : validatedNames) {
             if (name.equalsIgnoreCase(currentDomain)) {
-                exact = name;
-                break;
+                return name;
             }
             if (below == null && DomainName.isAtOrBelow(name, currentDomain)) {
                 below = name;
-            } else if (any == null) {
-                any = name;
             }
         }
-        String chosen = exact != null ? exact : below != null ? below : any != null ? any : "unknown";
-        // Only the "any" and "unknown" choices do not depend on the current domain.
-        if (exact == null && below == null) {
-            validatedName = chosen;
+        if (below != null) {
+            return below;
         }
-        return chosen;
+        return validatedNames.isEmpty() ? "unknown" : validatedNames.get(0);
     }
 
     /** The explanation for a fail (RFC 7208 6.2), or {@code null} to use the default. */

@@ -44,7 +44,7 @@ import org.spfgate.spf.suite.InMemoryZoneDns;
  * <pre>
  * export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
  * mvn -q -B -f gateway/pom.xml test-compile
- * mvn -q -B -f gateway/pom.xml exec:exec -Dexec.executable="$JAVA_HOME/bin/java" \
+ * mvn -q -B -f gateway/pom.xml org.codehaus.mojo:exec-maven-plugin:3.5.0:exec -Dexec.executable="$JAVA_HOME/bin/java" \
  *     -Dexec.classpathScope=test -Dexec.args="-cp %classpath org.openjdk.jmh.Main SpfBench"
  * </pre>
  * Extra JMH options go after {@code SpfBench}, e.g. {@code -t 2} for two threads.
@@ -52,8 +52,9 @@ import org.spfgate.spf.suite.InMemoryZoneDns;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 4, time = 1)
+// jSPF needs about five seconds of JIT warm-up before its rate settles.
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 3, time = 1)
 // jSPF logs every matching directive at INFO: that is output, not SPF work, so it is silenced.
 @Fork(value = 1, jvmArgsAppend = {"-Dorg.slf4j.simpleLogger.log.org.apache.james.jspf=warn"})
 @Threads(1)

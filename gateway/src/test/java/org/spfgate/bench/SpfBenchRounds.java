@@ -15,11 +15,11 @@ import org.spfgate.spf.suite.InMemoryZoneDns;
  * same cases, same jSPF wiring as {@link SpfBench}; JMH remains the reference for absolute
  * numbers.
  *
- * <p>Run (from the repository root, about 16 seconds):
+ * <p>Run (from the repository root, about 20 seconds):
  * <pre>
  * export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
  * mvn -q -B -f gateway/pom.xml test-compile
- * mvn -q -B -f gateway/pom.xml exec:exec -Dexec.executable="$JAVA_HOME/bin/java" -Dexec.classpathScope=test \
+ * mvn -q -B -f gateway/pom.xml org.codehaus.mojo:exec-maven-plugin:3.5.0:exec -Dexec.executable="$JAVA_HOME/bin/java" -Dexec.classpathScope=test \
  *     -Dexec.args="-Dorg.slf4j.simpleLogger.log.org.apache.james.jspf=warn -cp %classpath org.spfgate.bench.SpfBenchRounds"
  * </pre>
  */
@@ -50,8 +50,8 @@ public final class SpfBenchRounds {
             BenchZone.Case c = BenchZone.CASES.get(i);
             sink = jspf.checkSPF(c.ip(), c.mailFrom(), c.helo()).getResult();
         };
-        // Warm-up: six slices each (JIT compilation on a busy machine), not reported.
-        for (int w = 0; w < 6; w++) {
+        // Warm-up: ten slices each (jSPF needs about five seconds of JIT), not reported.
+        for (int w = 0; w < 10; w++) {
             rate(oursCheck, n);
             rate(jspfCheck, n);
         }

@@ -115,6 +115,12 @@ class BadConfigTest {
                         """,
                         "line 3, column 9: relay.port: port 0 out of range (1-65535)",
                         "line 5, column 11: metrics.listen: port 65536 out of range (1-65535) in \"127.0.0.1:65536\""),
+                bad("relay host with a port in it",
+                        """
+                        relay: { host: "mx.corp.example:2525" }
+                        """,
+                        "line 1, column 16: relay.host: not a host name or IP address: \"mx.corp.example:2525\" (the port goes in"
+                                + " relay.port)"),
                 bad("relay without host",
                         """
                         relay:
@@ -263,6 +269,17 @@ class BadConfigTest {
                           hostname: a: b
                         """,
                         "line 2, column 14: YAML syntax: mapping values are not allowed here"),
+                bad("a tab used for indentation is named at its own line",
+                        "server:\n\tmax_recipients: 5\n",
+                        "line 2, column 1: YAML syntax: found character '\\t(TAB)' that cannot start any token. (Do not use"
+                                + " \\t(TAB) for indentation) (while scanning for the next token)"),
+                bad("an unclosed list names where it began",
+                        """
+                        domains: [example.org
+                        server: { max_recipients: 5 }
+                        """,
+                        "line 2, column 7: YAML syntax: expected ',' or ']', but got : (while parsing a flow sequence, which"
+                                + " starts at line 1, column 10)"),
                 bad("YAML aliases are refused rather than misread",
                         """
                         relay: &r { host: mx.corp.example }

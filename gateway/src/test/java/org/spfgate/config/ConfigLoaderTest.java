@@ -153,6 +153,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theRelayHostMayBeANameOrAnIpv4OrIpv6Address() throws Exception {
+        assertEquals("exchange.corp.example.org", ConfigLoader.parse("relay: { host: Exchange.Corp.Example.ORG }\n", "t.yaml").relay().host());
+        assertEquals("10.0.0.25", ConfigLoader.parse("relay: { host: 10.0.0.25 }\n", "t.yaml").relay().host());
+        assertEquals("2001:db8::25", ConfigLoader.parse("relay: { host: \"2001:db8::25\" }\n", "t.yaml").relay().host());
+        assertEquals("2001:db8::25", ConfigLoader.parse("relay: { host: \"[2001:db8::25]\" }\n", "t.yaml").relay().host());
+    }
+
+    @Test
+    void aSectionWithEveryKeyCommentedOutTakesItsDefaults() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("""
+                server:
+                  # max_recipients: 5
+                spf:
+                  headers:
+                dns:
+                """, "t.yaml");
+        assertEquals(ConfigDefaults.builtIn(), c);
+    }
+
+    @Test
     void anEmptyRelaySectionMeansNoInternalServer() throws Exception {
         assertNull(ConfigLoader.parse("relay:\n", "t.yaml").relay());
         assertNull(ConfigLoader.parse("relay: ~\n", "t.yaml").relay());

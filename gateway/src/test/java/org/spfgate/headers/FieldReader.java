@@ -43,6 +43,28 @@ final class FieldReader {
         return String.join("", lines);
     }
 
+    /** Asserts every comment and quoted-string of an unfolded structured field is closed. */
+    static void assertBalanced(String unfolded) {
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = 0; i < unfolded.length(); i++) {
+            char c = unfolded.charAt(i);
+            if (c == '\\' && (quoted || depth > 0)) {
+                i++;
+            } else if (quoted) {
+                quoted = c != '"';
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                assertTrue(depth > 0, "unbalanced ')' at " + i + " in: " + unfolded);
+                depth--;
+            } else if (c == '"' && depth == 0) {
+                quoted = true;
+            }
+        }
+        assertTrue(depth == 0 && !quoted, "unclosed comment or quote in: " + unfolded);
+    }
+
     /** The parts of a Received-SPF field: "result", "comment" and each key (decoded). */
     static Map<String, String> receivedSpf(String unfolded) {
         FieldReader r = new FieldReader(unfolded);

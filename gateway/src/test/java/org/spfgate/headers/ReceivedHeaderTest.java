@@ -92,6 +92,20 @@ class ReceivedHeaderTest {
     }
 
     @Test
+    void aRecipientThatCouldDisturbTheFieldIsNotNamed() {
+        for (String rcpt : List.of("\"a(b\"@example.org", "\"a>b\"@example.org", "\"unclosed@example.org",
+                "a\"b@example.org", "a)b@example.org", "\"a\\\"@example.org")) {
+            assertEquals("Received: from mail.example.com ([192.0.2.1]) by mx.example.org (spfgate) with ESMTP id"
+                            + " 7F3A2C; Mon, 23 Nov 2026 13:28:48 +0000",
+                    header.unfolded(trace("mail.example.com", "192.0.2.1", Protocol.ESMTP, List.of(rcpt))), rcpt);
+        }
+        for (String rcpt : List.of("\"john doe\"@example.org", "\"a\\\\b\"@example.org", "postmaster")) {
+            assertTrue(header.unfolded(trace("mail.example.com", "192.0.2.1", Protocol.ESMTP, List.of(rcpt)))
+                    .contains(" for <" + rcpt + ">; "), rcpt);
+        }
+    }
+
+    @Test
     void theIdKeepsOnlySafeCharacters() {
         SmtpTrace t = new SmtpTrace("mail.example.com", ip("192.0.2.1"), Protocol.ESMTP, "ab;c\r\nd e", List.of(), WHEN);
         assertTrue(header.unfolded(t).contains(" id abcde; "), header.unfolded(t));

@@ -34,6 +34,7 @@ import org.subethamail.wiser.Wiser;
  * nothing else (issue 4). Everything is real and on loopback: the gateway's listeners on
  * 127.0.0.1 and ::1, SPF answered by the wire-protocol test DNS server, Wiser as the internal
  * server. The trusted client is the one connecting from ::1 ({@code trusted: networks [::1/128]}).
+ * Each transaction's decision-log line is checked to tell the same story.
  */
 class GatewayMetricsEndToEndTest {
 
@@ -140,6 +141,23 @@ class GatewayMetricsEndToEndTest {
         return now;
     }
 
+    /** The decision-log line of the transaction from {@code sender}: the same story as the counters. */
+    private static String logLineFrom(String sender) throws Exception {
+        Path file = directory.resolve("decisions.log");
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
+            List<String> matching = lines.stream().filter(l -> l.contains(" from=<" + sender + "> ")).toList();
+            if (matching.size() == 1) {
+                return matching.get(0);
+            }
+            if (matching.size() > 1 || System.nanoTime() > end) {
+                throw new AssertionError("expected one line from " + sender + " in\n" + String.join("\n", lines));
+            }
+            Thread.sleep(20);
+        }
+    }
+
     private interface ThrowingRunnable {
         void run() throws Exception;
     }
@@ -169,6 +187,9 @@ class GatewayMetricsEndToEndTest {
         }, expected);
         assertEquals(expected, delta);
         assertEquals(delivered + 1, internal.getMessages().size());
+        String line = logLineFrom("alice@pass.test");
+        assertTrue(line.contains(" to=<bob@ours.test> spf=pass mechanism=\"ip4:127.0.0.1\" helo_spf=pass "), line);
+        assertTrue(line.contains(" status=relayed reply=\"250 "), line);
     }
 
     @Test
@@ -192,6 +213,9 @@ class GatewayMetricsEndToEndTest {
             }
         }, expected);
         assertEquals(expected, delta);
+        String line = logLineFrom("mallory@fail.test");
+        assertTrue(line.contains(" spf=fail mechanism=\"-all\" "), line);
+        assertTrue(line.contains(" status=rejected reason=spf_fail reply=\"550 5.7.23 "), line);
     }
 
     @Test
@@ -216,6 +240,10 @@ class GatewayMetricsEndToEndTest {
         }, expected);
         assertEquals(expected, delta);
         assertEquals(delivered + 1, internal.getMessages().size());
+        String line = logLineFrom("list@fail.test");
+        assertTrue(line.contains(" client=unknown[::1] helo=backup-mx.test "), line);
+        assertTrue(line.contains(" trusted=ipv6-loopback-mx status=relayed "), line);
+        assertTrue(!line.contains(" spf="), "a trusted client has no SPF result: " + line);
     }
 
     @Test
@@ -240,6 +268,9 @@ class GatewayMetricsEndToEndTest {
             }
         }, expected);
         assertEquals(expected, delta);
+        String line = logLineFrom("carol@slow.test");
+        assertTrue(line.contains(" spf=temperror "), line);
+        assertTrue(line.contains(" status=deferred reason=spf_temperror reply=\"451 4.4.3 "), line);
     }
 
     @Test

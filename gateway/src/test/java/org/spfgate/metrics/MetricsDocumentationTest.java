@@ -14,11 +14,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** {@code docs/metrics.md} is the operator's list of metrics: it must say what the registry publishes. */
+/** The README's metric list is the operator's list: it must say what the registry publishes. */
 class MetricsDocumentationTest {
 
     /** Surefire runs in the module directory ({@code gateway/}); the docs live beside it. */
-    private static final Path DOC = Path.of("..", "docs", "metrics.md");
+    private static final Path DOC = Path.of("..", "README.md");
     private static final Pattern ROW = Pattern.compile("^\\| `(spfgate_[a-z0-9_]+)` \\| (\\w+) \\|([^|]*)\\|");
     private static final Pattern LABEL = Pattern.compile("`([a-z_]+)`");
 

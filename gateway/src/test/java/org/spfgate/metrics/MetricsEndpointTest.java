@@ -1,6 +1,7 @@
 package org.spfgate.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -101,6 +102,17 @@ class MetricsEndpointTest {
                 .map(s -> s.labels().get("le")).toList();
         assertEquals(List.of("0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0",
                 "10.0", "30.0", "+Inf"), buckets, "a handful of buckets that suit mail, not ~69");
+    }
+
+    @Test
+    void jvmMetricsThatPromtoolWouldFlagAreRenamedOrLeftOutAndEveryMetricHasHelpText() throws Exception {
+        PrometheusText scrape = PrometheusText.parse(send("GET", "/metrics").body());
+        assertTrue(scrape.types().containsKey("system_cpus"), "system.cpu.count renamed");
+        assertFalse(scrape.types().containsKey("system_cpu_count"), "no _count suffix on a gauge");
+        assertFalse(scrape.types().containsKey("process_cpu_time_ns_total"), "no unit abbreviation in a name");
+        assertFalse(scrape.types().containsKey("jvm_compilation_time_ms_total"), "no unit abbreviation in a name");
+        scrape.types().keySet().forEach(name ->
+                assertFalse(scrape.help().getOrDefault(name, "").isBlank(), () -> name + " has HELP text"));
     }
 
     @Test

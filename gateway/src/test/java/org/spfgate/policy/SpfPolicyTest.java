@@ -197,6 +197,16 @@ class SpfPolicyTest {
     }
 
     @Test
+    void reportOnlyWaivesAHeloFailToo() {
+        SpfPolicy reportOnly = new SpfPolicy(config(Mode.REPORT_ONLY, true, defaultActions()));
+        Accept accept = assertInstanceOf(Accept.class,
+                reportOnly.decide(mailFrom(SpfResult.PASS, ""), helo(SpfResult.FAIL, "helo says no"), BOB));
+        assertEquals(Waiver.REPORT_ONLY, accept.waiver());
+        assertEquals(Reason.HELO_FAIL, accept.wouldHaveBeen().orElseThrow().reason());
+        assertEquals("550 5.7.23 helo says no", accept.wouldHaveBeen().orElseThrow().reply().toString());
+    }
+
+    @Test
     void reportOnlyStillCountsAnExemptRecipientAsExempt() {
         SpfPolicy reportOnly = new SpfPolicy(config(Mode.REPORT_ONLY, true, defaultActions()));
         Accept accept = (Accept) reportOnly.decide(mailFrom(SpfResult.FAIL, "no"), null, POSTMASTER);

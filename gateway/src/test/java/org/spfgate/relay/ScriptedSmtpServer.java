@@ -36,6 +36,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
     volatile String finalReply = "250 2.0.0 Ok: queued as 4ABC";
     volatile Silence silence = Silence.NEVER;
     volatile boolean closeAfterEachTransaction;
+    /** When set, said unasked after each transaction's final reply (the connection stays open). */
+    volatile String unsolicitedAfterEachTransaction;
     /** Answer EHLO with 502, as a server from before RFC 1869 does. */
     volatile boolean ehloUnknown;
     /** When set, the reply to EHLO and HELO, e.g. a 421 from a server that is shutting down. */
@@ -113,6 +115,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
                     case "RCPT" -> {
                         String address = line.substring(line.indexOf('<') + 1, line.lastIndexOf('>'));
                         String r = rcptReply.apply(address);
+                        if (r == null) {
+                            return; // a null reply: the server drops the connection here
+                        }
                         if (r.startsWith("2")) {
                             recipients.add(address);
                         }
@@ -144,6 +149,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
                         reply(out, finalReply);
                         mailFrom = null;
                         recipients.clear();
+                        if (unsolicitedAfterEachTransaction != null) {
+                            reply(out, unsolicitedAfterEachTransaction);
+                        }
                         if (closeAfterEachTransaction) {
                             return; // closes without a word, as a server with a short idle limit may
                         }

@@ -116,6 +116,20 @@ class SmtpDownstreamFailureTest {
     }
 
     @Test
+    void anInternalServerLostAtRcptGives451AndDataAnswersTheSameAfterReadingTheMessage() throws Exception {
+        server.rcptReply = a -> null;
+        InputStream body = message();
+        try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
+            Reply lost = new Reply(451, "4.4.1 connection to the internal server lost, try again later");
+            assertEquals(lost, t.recipient("bob@example.org"));
+            assertEquals(lost, t.recipient("carol@example.org"));
+            assertEquals(lost, t.data(HEADERS, body));
+        }
+        assertEquals(-1, body.read());
+        assertEquals(0, downstream.idleConnections());
+    }
+
+    @Test
     void a421FromTheInternalServerReachesTheClientAs451WithItsText() throws Exception {
         server.rcptReply = a -> "421 4.3.2 Service shutting down";
         try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
@@ -235,6 +249,20 @@ class SmtpDownstreamFailureTest {
                 assertEquals(250, t.data(HEADERS, message()).code());
             }
             Thread.sleep(100); // let the server's close arrive
+        }
+        assertEquals(2, server.deliveries.size());
+        assertEquals(2, server.connections.get());
+    }
+
+    @Test
+    void aPooledConnectionOnWhichTheServerSpokeUnaskedIsNotReused() throws Exception {
+        server.unsolicitedAfterEachTransaction = "421 4.4.2 internal.test Error: timeout exceeded";
+        for (int i = 0; i < 2; i++) {
+            try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
+                assertEquals(new Reply(250, "2.1.5 Ok"), t.recipient("bob@example.org"));
+                assertEquals(250, t.data(HEADERS, message()).code());
+            }
+            Thread.sleep(100); // let the unasked line arrive
         }
         assertEquals(2, server.deliveries.size());
         assertEquals(2, server.connections.get());

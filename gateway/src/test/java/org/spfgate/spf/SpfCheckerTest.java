@@ -83,6 +83,21 @@ class SpfCheckerTest {
     }
 
     @Test
+    void thePMacroIsAForwardConfirmedPtrNamePreferringTheDomainOrUnknown() throws Exception {
+        TestZone zone = new TestZone()
+                .txt("example.com", "v=spf1 -all exp=why.example.com")
+                .txt("why.example.com", "%{p}")
+                .ptr("1.2.0.192.in-addr.arpa", "other.example.net", "fake.example.com", "mail.example.com")
+                .a("other.example.net", "192.0.2.1")
+                .a("fake.example.com", "203.0.113.1")
+                .a("mail.example.com", "192.0.2.1");
+        assertEquals("mail.example.com",
+                checker(zone.dns()).checkMailFrom(ip("192.0.2.1"), "a@example.com", "h").explanation());
+        assertEquals("unknown",
+                checker(zone.dns()).checkMailFrom(ip("192.0.2.9"), "a@example.com", "h").explanation());
+    }
+
+    @Test
     void theNullSenderIsCheckedAsPostmasterAtTheHeloName() throws Exception {
         InMemoryZoneDns dns = new TestZone().txt("mail.example.com", "v=spf1 a -all")
                 .a("mail.example.com", "192.0.2.1").dns();
