@@ -24,6 +24,7 @@ import org.spfgate.config.ConfigLoader;
 import org.spfgate.config.DnsConfig;
 import org.spfgate.config.HostPort;
 import org.spfgate.config.MetricsConfig;
+import org.spfgate.config.ServerConfig;
 import org.spfgate.config.GatewayConfig;
 import org.spfgate.listener.Gateway;
 import org.spfgate.testdns.TestDnsServer;
@@ -311,6 +312,46 @@ class ListenerDialogTest {
                 assertTrue(text.contains("Authentication-Results: " + defaults.server().hostname() + "; spf=pass"), text);
                 assertTrue(text.contains("\r\nReceived: from mail.sender.test"), text);
                 assertTrue(text.endsWith("Subject: first message\r\n\r\nhello\r\n"), text);
+            }
+        }
+    }
+
+    @Test
+    void everyListenAddressServesAndAnIpv6ClientIsCheckedWithItsIpv6Address(@TempDir Path dir) throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start(Zones.standard().txt("v6.test", "v=spf1 ip6:::1 -all"));
+                InternalMailServer internal = new InternalMailServer()) {
+            GatewayConfig parsed = ConfigLoader.parse("""
+                    server:
+                      hostname: mx.gateway.test
+                      listen: ["127.0.0.1:2525", "[::1]:2525"]
+                    domains: [ours.test]
+                    relay: { host: 127.0.0.1, port: %d, tls: none }
+                    dns: { servers: ["127.0.0.1:%d"], query_timeout: 300ms }
+                    metrics: { listen: null }
+                    log: { file: "%s" }
+                    """.formatted(internal.port(), dns.port(), dir.resolve("log")), "two listeners");
+            ServerConfig s = parsed.server();
+            GatewayConfig config = new GatewayConfig(new ServerConfig(s.hostname(),
+                    List.of(new HostPort("127.0.0.1", 0), new HostPort("::1", 0)), s.maxConnections(),
+                    s.maxConnectionsPerIp(), s.maxMessageSize(), s.maxRecipients(), s.timeouts(), s.tls(),
+                    s.proxyProtocol(), s.bareLineEndings()), parsed.domains(), parsed.relay(),
+                    parsed.deliverToDirectory(), parsed.dns(), parsed.spf(), parsed.trusted(), parsed.metrics(), parsed.log());
+            try (Gateway gateway = Gateway.start(config)) {
+                assertEquals(2, gateway.smtpAddresses().size());
+                for (var address : gateway.smtpAddresses()) {
+                    try (SmtpClient c = SmtpClient.connect(address)) {
+                        c.script("""
+                                S: 220 mx.gateway.test ESMTP spfgate
+                                C: HELO client.test
+                                S: 250 mx.gateway.test
+                                C: MAIL FROM:<someone@v6.test>
+                                S: 250 2.1.0 Sender OK
+                                C: RCPT TO:<bob@ours.test>
+                                """);
+                        // v6.test designates only ::1
+                        c.expectLine(address.getAddress() instanceof java.net.Inet6Address ? "250 Ok" : "550 5.7.23 ...");
+                    }
+                }
             }
         }
     }

@@ -90,6 +90,36 @@ class RelayDialogTest {
     }
 
     @Test
+    void internationalisedAddressesNeedSmtputf8AndThenReachTheInternalServerAsWritten() throws Exception {
+        int before = gw.internal.deliveries().size();
+        try (SmtpClient c = gw.connect()) {
+            c.script("""
+                    S: 220 mx.gateway.test ESMTP spfgate
+                    C: EHLO mail.sender.test
+                    S: 250-mx.gateway.test
+                    S: 250-PIPELINING
+                    S: 250-SIZE 1000000
+                    S: 250-8BITMIME
+                    S: 250-ENHANCEDSTATUSCODES
+                    S: 250 SMTPUTF8
+                    C: MAIL FROM:<ålice@sender.test>
+                    S: 553 5.6.7 Non-ASCII address needs SMTPUTF8
+                    C: MAIL FROM:<ålice@sender.test> SMTPUTF8
+                    S: 250 2.1.0 Sender OK
+                    C: RCPT TO:<δοκιμή@ours.test>
+                    S: 250 Ok
+                    C: DATA
+                    S: 354 End data with <CR><LF>.<CR><LF>
+                    """);
+            c.sendRaw(MESSAGE + ".\r\n");
+            c.expectLine("250 2.0.0 Ok: queued as Q...");
+        }
+        InternalMailServer.Delivery d = gw.internal.deliveries().get(before);
+        assertEquals("ålice@sender.test", d.sender());
+        assertEquals(List.of("δοκιμή@ours.test"), d.recipients());
+    }
+
+    @Test
     void internalServerRefusingOneOfTwoRecipientsRefusesThatOneAndDeliversToTheOtherOnce() throws Exception {
         int before = gw.internal.deliveries().size();
         try (SmtpClient c = gw.connect()) {

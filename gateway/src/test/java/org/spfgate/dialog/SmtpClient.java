@@ -86,9 +86,9 @@ final class SmtpClient implements AutoCloseable {
         }
     }
 
-    /** Sends one command line with CRLF. */
+    /** Sends one command line with CRLF, UTF-8 encoded (SMTPUTF8, RFC 6531). */
     SmtpClient send(String line) throws IOException {
-        return sendRaw(line + "\r\n");
+        return sendRaw((line + "\r\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Sends the text's bytes (ISO-8859-1: one char, one byte) exactly. */
