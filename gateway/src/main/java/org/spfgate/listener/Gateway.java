@@ -58,6 +58,9 @@ public final class Gateway implements AutoCloseable {
     public Gateway(GatewayConfig config) throws IOException {
         this.config = config;
         ServerConfig server = config.server();
+        // First what can fail on a bad file, before anything holds threads or sockets.
+        SSLContext tls = server.tls() == null ? null
+                : PemKeyMaterial.serverContext(server.tls().certificate(), server.tls().key());
         this.metrics = new GatewayMetrics(config.trusted());
         SpfDnsClient dns = new SpfDnsClient(config.dns().servers().stream().map(HostPort::toSocketAddress).toList(),
                 config.dns().queryTimeout(), SpfDnsClient.DEFAULT_CACHE_ENTRIES, this::countDnsQuery);
@@ -70,8 +73,6 @@ public final class Gateway implements AutoCloseable {
         MessagePath path = new MessagePath(config, spf, trusted, downstream, metrics, decisions, Clock.systemUTC());
         this.gate = new ConnectionGate(server.maxConnections(), server.maxConnectionsPerIp(),
                 client -> path.open(client.getAddress()), metrics);
-        SSLContext tls = server.tls() == null ? null
-                : PemKeyMaterial.serverContext(server.tls().certificate(), server.tls().key());
         for (HostPort address : server.listen()) {
             listeners.add(new SmtpListener(address, server, gate, tls, metrics));
         }
@@ -93,12 +94,21 @@ public final class Gateway implements AutoCloseable {
 
     /** Binds every listen address and the metrics endpoint; mail flows from now on. */
     public void start() throws IOException {
-        for (SmtpListener listener : listeners) {
-            listener.start();
-        }
-        if (config.metrics() != null && config.metrics().listen() != null) {
-            metricsServer = MetricsServer.start(config.metrics().listen(), metrics, this::isRunning,
-                    downstream::isReachable);
+        try {
+            for (SmtpListener listener : listeners) {
+                listener.start();
+            }
+            if (config.metrics() != null && config.metrics().listen() != null) {
+                metricsServer = MetricsServer.start(config.metrics().listen(), metrics, this::isRunning,
+                        downstream::isReachable);
+            }
+        } catch (IOException | RuntimeException e) {
+            // e.g. a port already in use: stop what did start, and say which address failed
+            close();
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot start: " + e.getMessage(), e);
         }
         LOG.info("spfgate listening on {}", smtpAddresses());
     }

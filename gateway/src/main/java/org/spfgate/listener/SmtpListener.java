@@ -30,8 +30,10 @@ final class SmtpListener {
     private final SMTPServer server;
     private final ListeningSocket socket;
     private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
+    private final HostPort configured;
 
     SmtpListener(HostPort address, ServerConfig config, ConnectionGate gate, SSLContext tls, GatewayMetrics metrics) {
+        this.configured = address;
         try {
             this.socket = new ListeningSocket();
         } catch (IOException e) {
@@ -66,8 +68,14 @@ final class SmtpListener {
                 config.timeouts().command(), config.timeouts().data());
     }
 
-    void start() {
-        server.start();
+    void start() throws IOException {
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            // SubEtha wraps the bind failure; the operator needs the address and the reason
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException("server.listen: cannot listen on " + configured + ": " + cause.getMessage(), e);
+        }
     }
 
     /** The bound address (the real port when configured with port 0). */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -353,6 +354,22 @@ class ListenerDialogTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void aListenAddressAlreadyInUseStopsTheStartWithTheAddressInTheMessage(@TempDir Path dir) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            GatewayConfig config = ConfigLoader.parse("""
+                    server:
+                      listen: ["127.0.0.1:%d"]
+                    relay: { host: 127.0.0.1, port: 1 }
+                    dns: { servers: ["127.0.0.1:1"] }
+                    metrics: { listen: null }
+                    log: { file: "%s" }
+                    """.formatted(taken.getLocalPort(), dir.resolve("log")), "port in use");
+            IOException e = assertThrows(IOException.class, () -> Gateway.start(config));
+            assertTrue(e.getMessage().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), e.getMessage());
         }
     }
 
