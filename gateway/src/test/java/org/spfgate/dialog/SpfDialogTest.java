@@ -77,6 +77,16 @@ class SpfDialogTest {
         assertTrue(text.contains("identity=mailfrom"), text);
         assertTrue(text.contains("client-ip=127.0.0.1"), text);
         assertTrue(text.endsWith("\r\n" + MESSAGE), text);
+        // SPEC section 7: one line with client, HELO, envelope, SPF and mechanism, outcome, reply,
+        // the internal server's queue id and the time taken
+        String line = gw.awaitLogLine(l -> l.contains("from=<alice@sender.test>") && l.contains("status=relayed"));
+        String queueId = line.replaceAll(".* downstream_id=(Q\\d+) .*", "$1");
+        for (String part : List.of(" client=unknown[127.0.0.1] ", " helo=mail.sender.test ", " to=<bob@ours.test> ",
+                " spf=pass ", " mechanism=\"ip4:127.0.0.1\" ", " helo_spf=pass ",
+                " reply=\"250 2.0.0 Ok: queued as " + queueId + "\" ", " downstream_id=" + queueId + " ")) {
+            assertTrue(line.contains(part), part + " missing in: " + line);
+        }
+        assertTrue(line.matches(".* size=\\d+ delay=\\d+\\.\\d{3}s$"), line);
     }
 
     @Test
