@@ -32,6 +32,7 @@ final class InternalMailServer implements AutoCloseable {
 
     private final SMTPServer server;
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    private final List<String> recipientsSeen = new CopyOnWriteArrayList<>();
     private final AtomicInteger queueIds = new AtomicInteger(1000);
     private final CountDownLatch released = new CountDownLatch(1);
     volatile AfterData afterData = AfterData.ACCEPT;
@@ -57,6 +58,11 @@ final class InternalMailServer implements AutoCloseable {
         return List.copyOf(deliveries);
     }
 
+    /** Every RCPT address the gateway sent, accepted or not. */
+    List<String> recipientsSeen() {
+        return List.copyOf(recipientsSeen);
+    }
+
     private MessageHandler handler(MessageContext context) {
         return new MessageHandler() {
             String sender;
@@ -69,6 +75,7 @@ final class InternalMailServer implements AutoCloseable {
 
             @Override
             public void recipient(String recipient) throws RejectException {
+                recipientsSeen.add(recipient);
                 if (recipient.startsWith("unknown")) {
                     throw new RejectException(550, "5.1.1 <" + recipient + ">: Recipient address rejected: User unknown");
                 }

@@ -1,6 +1,7 @@
 package org.spfgate.dialog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
@@ -68,6 +69,7 @@ class RelayDialogTest {
                     """.formatted(address, reply));
         }
         assertEquals(before, gw.internal.deliveries().size());
+        assertFalse(gw.internal.recipientsSeen().contains(address), "a refused recipient never reaches the internal server");
     }
 
     @Test

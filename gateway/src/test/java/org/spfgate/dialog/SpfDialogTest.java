@@ -92,6 +92,7 @@ class SpfDialogTest {
     @Test
     void failIsRefusedAtRcptWithTheDomainsExplanation() throws Exception {
         int before = delivered();
+        int seenBefore = gw.internal.recipientsSeen().size();
         try (SmtpClient c = gw.connect()) {
             c.script(GREETING + """
                     C: MAIL FROM:<mallory@forged.test>
@@ -105,6 +106,8 @@ class SpfDialogTest {
                     """);
         }
         assertEquals(before, delivered());
+        assertEquals(seenBefore, gw.internal.recipientsSeen().size(),
+                "an SPF-refused recipient is never sent to the internal server");
     }
 
     @Test
