@@ -1,7 +1,6 @@
 package org.spfgate.dialog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
@@ -58,6 +57,7 @@ class RelayDialogTest {
     })
     void relayTricksAreRefusedAndNeverForwarded(String address, String reply) throws Exception {
         int before = gw.internal.deliveries().size();
+        int seenBefore = gw.internal.recipientsSeen().size();
         try (SmtpClient c = gw.connect()) {
             c.script(HELLO + """
                     C: RCPT TO:<%s>
@@ -69,7 +69,7 @@ class RelayDialogTest {
                     """.formatted(address, reply));
         }
         assertEquals(before, gw.internal.deliveries().size());
-        assertFalse(gw.internal.recipientsSeen().contains(address), "a refused recipient never reaches the internal server");
+        assertEquals(seenBefore, gw.internal.recipientsSeen().size(), "a refused recipient never reaches the internal server");
     }
 
     @Test
