@@ -63,6 +63,9 @@ public final class GatewayLoadBench {
                 System.out.printf("sessions=%d messages=%d sink-direct=%.0f msg/s through-spfgate=%.0f msg/s%n",
                         sessions, messages, direct, through);
                 System.out.printf("decision log lines: %d%n", Files.readAllLines(log).size());
+                // resident memory of this JVM (gateway, test DNS server, benchmark driver): peak and now
+                Files.readAllLines(Path.of("/proc/self/status")).stream()
+                        .filter(l -> l.startsWith("VmHWM") || l.startsWith("VmRSS")).forEach(System.out::println);
             }
         } finally {
             sink.destroy();
