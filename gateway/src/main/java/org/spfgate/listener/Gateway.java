@@ -61,6 +61,7 @@ public final class Gateway implements AutoCloseable {
         // First what can fail on a bad file, before anything holds threads or sockets.
         SSLContext tls = server.tls() == null ? null
                 : PemKeyMaterial.serverContext(server.tls().certificate(), server.tls().key());
+        this.decisions = DecisionLog.open(config.log());
         this.metrics = new GatewayMetrics(config.trusted());
         SpfDnsClient dns = new SpfDnsClient(config.dns().servers().stream().map(HostPort::toSocketAddress).toList(),
                 config.dns().queryTimeout(), SpfDnsClient.DEFAULT_CACHE_ENTRIES, this::countDnsQuery);
@@ -69,12 +70,19 @@ public final class Gateway implements AutoCloseable {
         this.downstream = config.relay() != null
                 ? new SmtpDownstream(config.relay(), server.hostname())
                 : new DirectoryDownstream(config.deliverToDirectory());
-        this.decisions = DecisionLog.open(config.log());
         MessagePath path = new MessagePath(config, spf, trusted, downstream, metrics, decisions, Clock.systemUTC());
         this.gate = new ConnectionGate(server.maxConnections(), server.maxConnectionsPerIp(),
                 client -> path.open(client.getAddress()), metrics);
-        for (HostPort address : server.listen()) {
-            listeners.add(new SmtpListener(address, server, gate, tls, metrics));
+        try {
+            for (HostPort address : server.listen()) {
+                listeners.add(new SmtpListener(address, server, gate, tls, metrics));
+            }
+        } catch (RuntimeException e) {
+            // e.g. a listen host that does not resolve: release what holds threads
+            downstream.close();
+            decisions.close();
+            metrics.close();
+            throw new IOException(e.getMessage(), e);
         }
     }
 
