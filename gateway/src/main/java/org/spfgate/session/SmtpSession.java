@@ -152,7 +152,7 @@ public final class SmtpSession {
             Reply reply = refusal.reply();
             boolean unavailable = reply.text().startsWith("4.4.1");
             if (unavailable) {
-                path.metrics.relayFailed(RelayFailure.UNREACHABLE);
+                path.metrics.relayFailed(relayFailure(reply));
             }
             end(tx, reply, unavailable ? RejectionReason.DOWNSTREAM_UNAVAILABLE
                     : reply.text().startsWith("5.6.") ? RejectionReason.UNSUPPORTED_EXTENSION
@@ -202,6 +202,9 @@ public final class SmtpSession {
             }
         }
         Reply downstream = tx.downstream.recipient(recipient.address());
+        if (downstream.text().startsWith("4.4.1")) {
+            path.metrics.relayFailed(relayFailure(downstream));
+        }
         if (!downstream.isPositive()) {
             return tx.refused(downstream, downstream.text().startsWith("4.4.1")
                     ? RejectionReason.DOWNSTREAM_UNAVAILABLE : RejectionReason.DOWNSTREAM_REJECTED);
@@ -278,7 +281,7 @@ public final class SmtpSession {
             return end(tx, reply, null);
         }
         boolean unavailable = reply.text().startsWith("4.4.1");
-        path.metrics.relayFailed(unavailable ? RelayFailure.LOST : RelayFailure.REJECTED);
+        path.metrics.relayFailed(unavailable ? relayFailure(reply) : RelayFailure.REJECTED);
         return end(tx, reply, unavailable ? RejectionReason.DOWNSTREAM_UNAVAILABLE : RejectionReason.DOWNSTREAM_REJECTED);
     }
 
@@ -352,6 +355,24 @@ public final class SmtpSession {
             case SPF_TEMPERROR -> RejectionReason.SPF_TEMPERROR;
             case SPF_PERMERROR -> RejectionReason.SPF_PERMERROR;
         };
+    }
+
+    /**
+     * Why the internal server could not be used, for spfgate_relay_failures_total. The relay
+     * reports it only in its {@code 4.4.1} reply text, so this reads those texts.
+     */
+    private static RelayFailure relayFailure(Reply reply) {
+        String text = reply.text();
+        if (text.contains("in time")) {
+            return RelayFailure.TIMEOUT;
+        } else if (text.contains("lost")) {
+            return RelayFailure.LOST;
+        } else if (text.contains("unexpected reply")) {
+            return RelayFailure.PROTOCOL;
+        } else if (text.contains("TLS")) {
+            return RelayFailure.TLS;
+        }
+        return RelayFailure.UNREACHABLE;
     }
 
     /** Postfix's "queued as ID", Exchange's "InternalId=ID". */

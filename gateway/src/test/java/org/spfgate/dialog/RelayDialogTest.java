@@ -228,10 +228,11 @@ class RelayDialogTest {
                     C: HELO mail.sender.test
                     S: 250 mx.gateway.test
                     C: MAIL FROM:<alice@sender.test>
-                    S: 451 4.4.1 ...
+                    S: 451 4.4.1 internal server unreachable, try again later
                     C: QUIT
                     S: 221 Bye
                     """);
+            assertTrue(down.gateway.metrics().scrape().contains("spfgate_relay_failures_total{reason=\"unreachable\"} 1.0"));
         }
     }
 
@@ -247,9 +248,10 @@ class RelayDialogTest {
                         S: 354 End data with <CR><LF>.<CR><LF>
                         """);
                 c.sendRaw(MESSAGE + ".\r\n");
-                c.expectLine("451 4.4.1 ...");
+                c.expectLine("451 4.4.1 internal server did not answer in time, try again later");
             }
             assertEquals(0, slow.internal.deliveries().size());
+            assertTrue(slow.gateway.metrics().scrape().contains("spfgate_relay_failures_total{reason=\"timeout\"} 1.0"));
         }
     }
 
