@@ -149,6 +149,24 @@ class SpfDialogTest {
     }
 
     @Test
+    void theBarePostmasterOfRfc5321IsReachableEvenForAFailingSender() throws Exception {
+        int before = delivered();
+        try (SmtpClient c = gw.connect()) {
+            c.script(GREETING + """
+                    C: MAIL FROM:<mallory@forged.test>
+                    S: 250 2.1.0 Sender OK
+                    C: RCPT TO:<Postmaster>
+                    S: 250 Ok
+                    C: DATA
+                    S: 354 End data with <CR><LF>.<CR><LF>
+                    """);
+            c.sendRaw(MESSAGE + ".\r\n");
+            c.expectLine("250 2.0.0 Ok: queued as Q...");
+        }
+        assertEquals(List.of("Postmaster"), gw.internal.deliveries().get(before).recipients());
+    }
+
+    @Test
     void softfailIsDeliveredByDefaultWithASoftfailHeader() throws Exception {
         int before = delivered();
         try (SmtpClient c = gw.connect()) {
