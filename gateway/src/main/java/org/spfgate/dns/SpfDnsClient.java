@@ -2,9 +2,11 @@ package org.spfgate.dns;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -224,7 +226,7 @@ public final class SpfDnsClient implements SpfDns {
                 return Resolved.error("DNS time-out: " + current + " " + Type.string(type));
             } catch (IOException e) {
                 report(Type.string(type), DnsQueryListener.ERROR, System.nanoTime() - sent);
-                return Resolved.error("DNS error: " + current + " " + Type.string(type) + ": " + e.getMessage());
+                return Resolved.error("DNS error: " + current + " " + Type.string(type) + ": " + describe(e));
             }
             long took = System.nanoTime() - sent;
             int rcode = reply.getRcode();
@@ -279,6 +281,18 @@ public final class SpfDnsClient implements SpfDns {
             report(Type.string(type), DnsQueryListener.ANSWER, took);
         }
         return Resolved.error("CNAME chain longer than " + MAX_CNAME_HOPS + " at " + current);
+    }
+
+    /**
+     * A failure in words for the explanation: an ICMP port unreachable (nobody listens on the
+     * server's port) arrives as an exception without a message, which must not read "null".
+     */
+    static String describe(IOException e) {
+        if (e instanceof PortUnreachableException || e instanceof ConnectException) {
+            return "connection refused";
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
     private static boolean hasSoa(Message reply) {

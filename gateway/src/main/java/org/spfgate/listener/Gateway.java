@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import org.spfgate.config.GatewayConfig;
 import org.spfgate.config.HostPort;
 import org.spfgate.config.ServerConfig;
-import org.spfgate.dns.DnsQueryListener;
 import org.spfgate.dns.SpfDnsClient;
 import org.spfgate.maillog.DecisionLog;
 import org.spfgate.metrics.GatewayMetrics;
@@ -64,7 +63,7 @@ public final class Gateway implements AutoCloseable {
         this.decisions = DecisionLog.open(config.log());
         this.metrics = new GatewayMetrics(config.trusted());
         SpfDnsClient dns = new SpfDnsClient(config.dns().servers().stream().map(HostPort::toSocketAddress).toList(),
-                config.dns().queryTimeout(), SpfDnsClient.DEFAULT_CACHE_ENTRIES, this::countDnsQuery);
+                config.dns().queryTimeout(), SpfDnsClient.DEFAULT_CACHE_ENTRIES, metrics::dnsQuery);
         SpfChecker spf = new SpfChecker(dns, server.hostname(), config.dns().checkTimeout());
         TrustedClients trusted = new TrustedClients(config.trusted(), dns);
         this.downstream = config.relay() != null
@@ -83,13 +82,6 @@ public final class Gateway implements AutoCloseable {
             decisions.close();
             metrics.close();
             throw new IOException(e.getMessage(), e);
-        }
-    }
-
-    /** spfgate_dns_queries_total counts queries sent to a server; cache hits are not queries. */
-    private void countDnsQuery(String type, String outcome, long nanos) {
-        if (!DnsQueryListener.CACHED.equals(outcome)) {
-            metrics.dnsQuery(type, outcome, nanos);
         }
     }
 

@@ -130,6 +130,22 @@ class SpfDnsClientTest {
     }
 
     @Test
+    void aServerPortWithNobodyListeningIsAnErrorThatSaysSoInWords() {
+        TestDnsServer gone = TestDnsServer.start(new TestZone());
+        InetSocketAddress closed = gone.address();
+        gone.close();
+        SpfDnsClient toNobody = new SpfDnsClient(List.of(closed), TIMEOUT, 1000,
+                (type, outcome, nanos) -> events.add(type + " " + outcome), clock::get);
+
+        DnsAnswer<String> answer = toNobody.txt("sender.test");
+
+        assertEquals(Status.ERROR, answer.status());
+        // ICMP port unreachable arrives as an exception without a message: never "null".
+        assertEquals("DNS error: sender.test. TXT: connection refused", answer.detail());
+        assertEquals(List.of("TXT error"), events);
+    }
+
+    @Test
     void aSecondLookupIsAnsweredFromTheCacheWithoutAQuery() {
         zone.txt("example.com", "v=spf1 -all");
 
