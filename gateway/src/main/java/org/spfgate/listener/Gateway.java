@@ -55,6 +55,16 @@ public final class Gateway implements AutoCloseable {
 
     /** Builds everything; binds nothing until {@link #start()}. */
     public Gateway(GatewayConfig config) throws IOException {
+        this(config, null);
+    }
+
+    /**
+     * As {@link #Gateway(GatewayConfig)}, but mail goes to {@code instead} rather than to the
+     * {@code relay:} or {@code deliver_to_directory} of the config ({@code null}: those), which
+     * the gateway then owns and closes. For tests that need an internal server misbehaving in a
+     * way no real one can be told to.
+     */
+    public Gateway(GatewayConfig config, Downstream instead) throws IOException {
         this.config = config;
         ServerConfig server = config.server();
         // First what can fail on a bad file, before anything holds threads or sockets.
@@ -66,8 +76,8 @@ public final class Gateway implements AutoCloseable {
                 config.dns().queryTimeout(), SpfDnsClient.DEFAULT_CACHE_ENTRIES, metrics::dnsQuery);
         SpfChecker spf = new SpfChecker(dns, server.hostname(), config.dns().checkTimeout());
         TrustedClients trusted = new TrustedClients(config.trusted(), dns);
-        this.downstream = config.relay() != null
-                ? new SmtpDownstream(config.relay(), server.hostname())
+        this.downstream = instead != null ? instead
+                : config.relay() != null ? new SmtpDownstream(config.relay(), server.hostname())
                 : new DirectoryDownstream(config.deliverToDirectory());
         MessagePath path = new MessagePath(config, spf, trusted, downstream, metrics, decisions, Clock.systemUTC());
         this.gate = new ConnectionGate(server.maxConnections(), server.maxConnectionsPerIp(),

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.spfgate.relay.Reply;
 import org.spfgate.session.SmtpSession;
 import org.subethamail.smtp.DropConnectionException;
@@ -23,9 +25,12 @@ import org.subethamail.smtp.server.Session;
  * {@link SmtpSession}, because SubEtha's own versions lose the MAIL parameters (BODY, SMTPUTF8),
  * reply without enhanced status codes, skip the dot-unstuffing of the first line, and answer a
  * rejected DATA without resetting the transaction. BDAT is refused (CHUNKING is not offered).
- * Every verb runs under {@link GuardedCommand}: during a shutdown, new transactions get 421.
+ * Every verb runs under {@link GuardedCommand}: during a shutdown, new transactions get 421, and
+ * a bug anywhere on the message path becomes {@code 451 4.3.0 internal error}.
  */
 final class SmtpCommands {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpCommands.class);
 
     private SmtpCommands() {
     }
@@ -49,7 +54,11 @@ final class SmtpCommands {
         return context -> new TransactionMarker(gate, (Session) context);
     }
 
-    static void send(Session session, Reply reply) throws IOException {
+    /** Sends the session's reply; a {@code 421} also closes the connection (RFC 5321 3.8). */
+    static void send(Session session, Reply reply) throws IOException, DropConnectionException {
+        if (reply.code() == 421) {
+            throw new DropConnectionException(421, reply.text());
+        }
         session.sendResponse(reply.code() + " " + reply.text());
     }
 
@@ -85,7 +94,11 @@ final class SmtpCommands {
         }
     }
 
-    /** During a graceful shutdown: 421 4.3.2 for every command outside a transaction. */
+    /**
+     * Every verb: during a graceful shutdown, 421 4.3.2 for every command outside a transaction;
+     * and the one place where a bug in our code (policy, headers, relay) is caught, so that the
+     * client never sees a stack trace nor a connection that silently goes away.
+     */
     private static final class GuardedCommand implements Command {
         private final Command wrapped;
         private final ConnectionGate gate;
@@ -100,22 +113,49 @@ final class SmtpCommands {
             if (gate.isShuttingDown() && !session.isMailTransactionInProgress() && !"QUIT".equals(getName())) {
                 throw new DropConnectionException(421, "4.3.2 Service shutting down, try again later");
             }
-            Connection connection = gate.connection(session);
-            if (connection == null) {
-                wrapped.execute(commandString, session);
-                return;
-            }
             DropConnectionException[] drop = new DropConnectionException[1];
-            connection.execute(() -> {
+            Connection.CommandBody guarded = () -> {
                 try {
                     wrapped.execute(commandString, session);
                 } catch (DropConnectionException e) {
                     drop[0] = e;
+                } catch (RuntimeException bug) {
+                    drop[0] = internalError(bug, session, gate.connection(session));
                 }
-            });
+            };
+            Connection connection = gate.connection(session);
+            if (connection == null) {
+                guarded.run();
+            } else {
+                connection.execute(guarded);
+            }
             if (drop[0] != null) {
                 throw drop[0];
             }
+        }
+
+        /**
+         * A bug: logged once with its stack trace (here, not to the client), the transaction
+         * abandoned, {@code 451 4.3.0}. After DATA's 354 the rest of the message may still be on
+         * its way, and none of it may ever be read as a command: then the connection is closed.
+         */
+        private DropConnectionException internalError(RuntimeException bug, Session session, Connection connection)
+                throws IOException {
+            LOG.error("internal error in {} from {}", getName(), session.getRemoteAddress(), bug);
+            try {
+                session.resetMailTransaction();
+                if (connection != null) {
+                    connection.smtp().reset(); // the downstream transaction aborted, the decision logged
+                }
+            } catch (RuntimeException again) {
+                LOG.error("could not reset the transaction after the internal error", again);
+                return new DropConnectionException(421, "4.3.0 internal error, closing connection");
+            }
+            if ("DATA".equals(getName())) {
+                return new DropConnectionException(421, "4.3.0 internal error, closing connection");
+            }
+            session.sendResponse("451 4.3.0 internal error");
+            return null;
         }
 
         @Override

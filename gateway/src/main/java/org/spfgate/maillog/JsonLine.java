@@ -38,6 +38,10 @@ final class JsonLine {
             ArrayNode refused = o.putArray("refused_to");
             r.refusedRecipients().forEach(refused::add);
         }
+        if (!r.exemptRecipients().isEmpty()) {
+            ArrayNode exempt = o.putArray("exempt_to");
+            r.exemptRecipients().forEach(exempt::add);
+        }
         putIfPresent(o, "trusted", r.trusted());
         spf(o, "spf", "mechanism", r.spf());
         spf(o, "helo_spf", "helo_mechanism", r.heloSpf());

@@ -47,6 +47,7 @@ final class KeyValueLine {
         }
         addresses(line, "to", r.recipients());
         addresses(line, "refused_to", r.refusedRecipients());
+        addresses(line, "exempt_to", r.exemptRecipients());
         if (r.trusted() != null) {
             field(line, "trusted", new LogValue().text(r.trusted()));
         }

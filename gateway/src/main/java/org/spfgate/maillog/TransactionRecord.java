@@ -22,6 +22,8 @@ import org.spfgate.spf.SpfVerdict;
  * @param sender       the MAIL FROM address without brackets, {@code ""} for the null sender
  * @param recipients   the accepted recipients, as the client wrote them
  * @param refusedRecipients recipients refused at RCPT (by us or the internal server), as written
+ * @param exemptRecipients accepted recipients that SPF would have refused, let through only
+ *                     because their local part is in {@code spf.exempt_recipients}
  * @param trusted      the name of the {@code trusted} entry that matched; {@code null}: none
  * @param spf          the MAIL FROM identity's SPF verdict (for the null sender: the HELO
  *                     identity's, RFC 7208 2.4); {@code null}: not evaluated
@@ -30,8 +32,8 @@ import org.spfgate.spf.SpfVerdict;
  * @param status       how the transaction ended
  * @param reason       why it was rejected or deferred, a {@code metrics.RejectionReason} token
  *                     such as {@code spf_fail}; {@code null} for relayed
- * @param wouldReject  report-only mode: the reason the policy would have refused;
- *                     {@code null}: nothing would have been refused
+ * @param wouldReject  the reason the SPF action would have refused, waived by report-only mode
+ *                     or for the exempt recipients; {@code null}: nothing would have been refused
  * @param reply        the final reply the client got; {@code null} when it disconnected first
  * @param downstreamId the internal server's queue id from its 250; {@code null}: none
  * @param size         message bytes received; {@code -1}: no DATA
@@ -45,6 +47,7 @@ public record TransactionRecord(
         String sender,
         List<String> recipients,
         List<String> refusedRecipients,
+        List<String> exemptRecipients,
         String trusted,
         SpfVerdict spf,
         SpfVerdict heloSpf,
@@ -81,6 +84,7 @@ public record TransactionRecord(
         Objects.requireNonNull(delay, "delay");
         recipients = List.copyOf(recipients);
         refusedRecipients = List.copyOf(refusedRecipients);
+        exemptRecipients = List.copyOf(exemptRecipients);
     }
 
     /** Starts a record for a transaction of the client at {@code clientIp}. */
@@ -97,6 +101,7 @@ public record TransactionRecord(
         private String sender;
         private final List<String> recipients = new ArrayList<>();
         private final List<String> refusedRecipients = new ArrayList<>();
+        private final List<String> exemptRecipients = new ArrayList<>();
         private String trusted;
         private SpfVerdict spf;
         private SpfVerdict heloSpf;
@@ -133,6 +138,15 @@ public record TransactionRecord(
         /** A recipient refused at RCPT; logged as {@code refused_to=}, so a grep for the address finds it. */
         public Builder refusedRecipient(String recipient) {
             refusedRecipients.add(recipient);
+            return this;
+        }
+
+        /**
+         * An accepted recipient that SPF would have refused, waived because it is exempt
+         * (postmaster, abuse); logged as {@code exempt_to=}, with the reason in {@code would_reject=}.
+         */
+        public Builder exemptRecipient(String recipient) {
+            exemptRecipients.add(recipient);
             return this;
         }
 
@@ -173,7 +187,7 @@ public record TransactionRecord(
 
         /** The finished record: the outcome, the reply the client got, and the time it took. */
         public TransactionRecord build(Status status, Reply reply, Duration delay) {
-            return new TransactionRecord(id, clientIp, clientName, helo, sender, recipients, refusedRecipients, trusted,
+            return new TransactionRecord(id, clientIp, clientName, helo, sender, recipients, refusedRecipients, exemptRecipients, trusted,
                     spf, heloSpf, status, reason, wouldReject, reply, downstreamId, size, delay);
         }
     }

@@ -32,10 +32,16 @@ public enum RejectionReason {
     UNSUPPORTED_EXTENSION,
     /** The internal server refused the sender, a recipient or the message: its reply passed on. */
     DOWNSTREAM_REJECTED,
-    /** The internal server could not be reached, timed out or was lost (451 4.4.1). */
+    /**
+     * The internal server could not be reached, timed out, was lost or spoke no SMTP (451 4.4.1),
+     * TLS to it failed (451 4.7.4, 4.7.5), all connections to it were busy (451 4.4.5), or the
+     * delivery directory could not store the message (451 4.3.0).
+     */
     DOWNSTREAM_UNAVAILABLE,
     /** The gateway is shutting down (421). */
-    SHUTTING_DOWN;
+    SHUTTING_DOWN,
+    /** Too many recipients refused permanently in one connection: closed (421 4.7.0). */
+    TOO_MANY_ERRORS;
 
     private final String token = name().toLowerCase(Locale.ROOT);
 

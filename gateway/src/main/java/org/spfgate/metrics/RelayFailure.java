@@ -15,7 +15,9 @@ public enum RelayFailure {
     /** The internal server answered 4xx or 5xx to the message. */
     REJECTED,
     /** The internal server said something that is not SMTP. */
-    PROTOCOL;
+    PROTOCOL,
+    /** Without {@code relay:}, the delivery directory could not store the message. */
+    STORAGE;
 
     private final String token = name().toLowerCase(Locale.ROOT);
 

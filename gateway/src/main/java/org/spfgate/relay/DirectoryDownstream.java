@@ -49,7 +49,8 @@ public final class DirectoryDownstream implements Downstream {
     @Override
     public DownstreamTransaction open(Envelope envelope) throws DownstreamRefusal {
         if (!Addresses.isSafe(envelope.reversePath())) {
-            throw new DownstreamRefusal(new Reply(501, "5.1.7 sender address contains control characters"));
+            throw new DownstreamRefusal(DownstreamRefusal.Kind.ADDRESS,
+                    new Reply(501, "5.1.7 sender address contains control characters"));
         }
         return new FileTransaction(envelope.reversePath());
     }
@@ -75,17 +76,18 @@ public final class DirectoryDownstream implements Downstream {
         }
 
         @Override
-        public Reply recipient(String address) {
+        public Reply recipient(String address) throws DownstreamRefusal {
             requireOpen();
             if (!Addresses.isSafe(address)) {
-                return new Reply(501, "5.1.3 recipient address contains control characters");
+                throw new DownstreamRefusal(DownstreamRefusal.Kind.ADDRESS,
+                        new Reply(501, "5.1.3 recipient address contains control characters"));
             }
             recipients.add(address);
             return new Reply(250, "2.1.5 Ok");
         }
 
         @Override
-        public Reply data(byte[] prepended, InputStream message) throws IOException {
+        public Reply data(byte[] prepended, InputStream message) throws IOException, DownstreamRefusal {
             requireOpen();
             ended = true;
             String name = ZonedDateTime.now(ZoneOffset.UTC).format(STAMP) + "-"
@@ -107,7 +109,8 @@ public final class DirectoryDownstream implements Downstream {
             } catch (IOException e) {
                 // Our side failed (disk full, permissions): the client keeps the message and retries.
                 message.transferTo(OutputStream.nullOutputStream());
-                return new Reply(451, "4.3.0 cannot store the message, try again later");
+                throw new DownstreamRefusal(DownstreamRefusal.Kind.STORAGE,
+                        new Reply(451, "4.3.0 cannot store the message, try again later"), e);
             } finally {
                 if (!written) {
                     deleteQuietly(temporary);

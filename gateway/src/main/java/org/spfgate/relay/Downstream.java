@@ -19,7 +19,7 @@ public interface Downstream extends AutoCloseable {
      *         {@code relay.connections} are busy for longer than the connect time-out,
      *         {@code 501} for an address with control characters, {@code 421 4.3.2} after
      *         {@link #close}, or the internal server's own reply to MAIL, passed through
-     *         ({@code 421} as {@code 451})
+     *         ({@code 421} as {@code 451}); its {@link DownstreamRefusal#kind() kind} says which
      */
     DownstreamTransaction open(Envelope envelope) throws DownstreamRefusal;
 

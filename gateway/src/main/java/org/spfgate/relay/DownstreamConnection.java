@@ -101,7 +101,7 @@ final class DownstreamConnection implements AutoCloseable {
 
         Reply greeting = readReply(config.timeouts().command()).toReply();
         if (greeting.code() != 220) {
-            throw new DownstreamRefusal(new Reply(451,
+            throw new DownstreamRefusal(DownstreamRefusal.Kind.UNREACHABLE, new Reply(451,
                     "4.4.1 internal server does not accept connections: " + greeting));
         }
         hello(heloName);
@@ -113,7 +113,7 @@ final class DownstreamConnection implements AutoCloseable {
             if (config.tls() == Tls.REQUIRED) {
                 quietQuit();
                 // RFC 3463 X.7.4: security features not supported (Postfix says the same).
-                throw new DownstreamRefusal(new Reply(451,
+                throw new DownstreamRefusal(DownstreamRefusal.Kind.TLS, new Reply(451,
                         "4.7.4 TLS is required, but the internal server does not offer STARTTLS"));
             }
             return;
@@ -122,7 +122,7 @@ final class DownstreamConnection implements AutoCloseable {
         if (answer.code() != 220) {
             if (config.tls() == Tls.REQUIRED) {
                 quietQuit();
-                throw new DownstreamRefusal(new Reply(451,
+                throw new DownstreamRefusal(DownstreamRefusal.Kind.TLS, new Reply(451,
                         "4.7.4 TLS is required, but the internal server refused STARTTLS: " + answer.toReply()));
             }
             return; // RFC 3207 section 4: the client may go on without TLS.
@@ -144,7 +144,7 @@ final class DownstreamConnection implements AutoCloseable {
             ssl.startHandshake();
         } catch (SSLException e) {
             if (config.tls() == Tls.REQUIRED) {
-                throw new DownstreamRefusal(new Reply(451,
+                throw new DownstreamRefusal(DownstreamRefusal.Kind.TLS, new Reply(451,
                         "4.7.5 TLS handshake with the internal server failed"), e);
             }
             throw new StartTlsFailed(e);
@@ -170,7 +170,7 @@ final class DownstreamConnection implements AutoCloseable {
         }
         if (refused.code() != 250) {
             quietQuit();
-            throw new DownstreamRefusal(new Reply(451,
+            throw new DownstreamRefusal(DownstreamRefusal.Kind.UNREACHABLE, new Reply(451,
                     "4.4.1 internal server refused our greeting: " + refused.toReply()));
         }
         capabilities = ServerCapabilities.HELO_ONLY;

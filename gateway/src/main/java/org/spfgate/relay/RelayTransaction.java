@@ -28,7 +28,7 @@ final class RelayTransaction implements DownstreamTransaction {
     private final boolean verifyRecipients;
     private final List<String> unverified = new ArrayList<>();
     private int accepted;
-    private Reply lost;        // set once the connection failed: every later step answers this
+    private DownstreamRefusal lost; // set once the connection failed: every later step throws this
     private boolean ended;
 
     RelayTransaction(SmtpDownstream downstream, DownstreamConnection connection, boolean verifyRecipients) {
@@ -38,13 +38,14 @@ final class RelayTransaction implements DownstreamTransaction {
     }
 
     @Override
-    public Reply recipient(String address) {
+    public Reply recipient(String address) throws DownstreamRefusal {
         requireOpen();
         if (!Addresses.isSafe(address)) {
-            return new Reply(501, "5.1.3 recipient address contains control characters");
+            throw new DownstreamRefusal(DownstreamRefusal.Kind.ADDRESS,
+                    new Reply(501, "5.1.3 recipient address contains control characters"));
         }
         if (lost != null) {
-            return lost;
+            throw lost;
         }
         if (!verifyRecipients) {
             unverified.add(address);
@@ -53,12 +54,12 @@ final class RelayTransaction implements DownstreamTransaction {
         return rcptTo(address);
     }
 
-    private Reply rcptTo(String address) {
+    private Reply rcptTo(String address) throws DownstreamRefusal {
         Reply reply;
         try {
             reply = connection.command("RCPT TO:<" + address + ">");
         } catch (IOException e) {
-            return lose(e);
+            throw lose(e);
         }
         if (reply.isPositive()) {
             accepted++;
@@ -71,11 +72,16 @@ final class RelayTransaction implements DownstreamTransaction {
     }
 
     @Override
-    public Reply data(byte[] prepended, InputStream message) throws IOException {
+    public Reply data(byte[] prepended, InputStream message) throws IOException, DownstreamRefusal {
         requireOpen();
         boolean reset = true;
         try {
-            Reply refusal = sendUnverifiedRecipients();
+            Reply refusal;
+            try {
+                refusal = sendUnverifiedRecipients();
+            } catch (DownstreamRefusal failed) {
+                throw drainThen(message, failed);
+            }
             if (refusal != null) {
                 return drainThen(message, refusal);
             }
@@ -86,23 +92,24 @@ final class RelayTransaction implements DownstreamTransaction {
             try {
                 go = connection.command("DATA");
             } catch (IOException e) {
-                return drainThen(message, lose(e));
+                throw drainThen(message, lose(e));
             }
             if (go.code() != 354) {
                 if (go.code() < 400 || go.code() == 421) {
                     connection.markBroken();
                 }
-                return drainThen(message, SmtpDownstream.passThrough(go));
+                drain(message);
+                return SmtpDownstream.passThrough(go);
             }
-            Reply failed = stream(prepended, message);
+            DownstreamRefusal failed = stream(prepended, message);
             if (failed != null) {
-                return drainThen(message, failed);
+                throw drainThen(message, failed);
             }
             Reply done;
             try {
                 done = connection.endOfDataReply();
             } catch (IOException e) {
-                return lose(e);
+                throw lose(e);
             }
             downstream.contact();
             if (done.code() < 400 && !done.isPositive() || done.code() == 421) {
@@ -117,18 +124,18 @@ final class RelayTransaction implements DownstreamTransaction {
         }
     }
 
-    /** Without verify_recipients: the RCPTs, now. Returns the reply for the client if any failed. */
-    private Reply sendUnverifiedRecipients() {
+    /**
+     * Without verify_recipients: the RCPTs, now. Returns the internal server's refusal for the
+     * client if any recipient was refused, or null.
+     */
+    private Reply sendUnverifiedRecipients() throws DownstreamRefusal {
         if (lost != null) {
-            return lost;
+            throw lost;
         }
         Reply firstTemporary = null;
         Reply firstPermanent = null;
         for (String address : unverified) {
             Reply r = rcptTo(address);
-            if (lost != null) {
-                return lost;
-            }
             if (r.isTransient() && firstTemporary == null) {
                 firstTemporary = r;
             } else if (!r.isPositive() && !r.isTransient() && firstPermanent == null) {
@@ -141,10 +148,10 @@ final class RelayTransaction implements DownstreamTransaction {
 
     /**
      * Our headers, then the message dot-stuffed, then the final dot. Returns null when sent, or
-     * the reply for a downstream that failed while we wrote. A failure to read the message closes
-     * the connection (no final dot: nothing partial is delivered) and is rethrown.
+     * the refusal for a downstream that failed while we wrote. A failure to read the message
+     * closes the connection (no final dot: nothing partial is delivered) and is rethrown.
      */
-    private Reply stream(byte[] prepended, InputStream message) throws IOException {
+    private DownstreamRefusal stream(byte[] prepended, InputStream message) throws IOException {
         DotStuffingOutputStream out = new DotStuffingOutputStream(connection.dataStream());
         try {
             if (prepended != null) {
@@ -181,11 +188,22 @@ final class RelayTransaction implements DownstreamTransaction {
 
     /** Reads the rest of the message (the client is still sending it), then answers. */
     private static Reply drainThen(InputStream message, Reply reply) throws IOException {
-        message.transferTo(java.io.OutputStream.nullOutputStream());
+        drain(message);
         return reply;
     }
 
-    private Reply lose(IOException e) {
+    /** Reads the rest of the message, then hands back the refusal for the caller to throw. */
+    private static DownstreamRefusal drainThen(InputStream message, DownstreamRefusal refusal) throws IOException {
+        drain(message);
+        return refusal;
+    }
+
+    private static void drain(InputStream message) throws IOException {
+        message.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+
+    /** The connection failed: closed, and every later step of this transaction gets the same refusal. */
+    private DownstreamRefusal lose(IOException e) {
         connection.close();
         downstream.lostContact(e.toString());
         lost = SmtpDownstream.lost(e);

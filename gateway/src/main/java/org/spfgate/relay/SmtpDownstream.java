@@ -21,6 +21,7 @@ import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.spfgate.config.RelayConfig;
+import org.spfgate.relay.DownstreamRefusal.Kind;
 
 /**
  * The internal server over SMTP ({@code relay:} in the config), spoken to while our client waits:
@@ -95,10 +96,10 @@ public final class SmtpDownstream implements Downstream {
     @Override
     public DownstreamTransaction open(Envelope envelope) throws DownstreamRefusal {
         if (closed) {
-            throw new DownstreamRefusal(new Reply(421, "4.3.2 shutting down"));
+            throw new DownstreamRefusal(Kind.SHUTTING_DOWN, new Reply(421, "4.3.2 shutting down"));
         }
         if (!Addresses.isSafe(envelope.reversePath())) {
-            throw new DownstreamRefusal(new Reply(501, "5.1.7 sender address contains control characters"));
+            throw new DownstreamRefusal(Kind.ADDRESS, new Reply(501, "5.1.7 sender address contains control characters"));
         }
         acquireTransactionSlot();
         boolean handedOver = false;
@@ -117,12 +118,12 @@ public final class SmtpDownstream implements Downstream {
         try {
             if (!transactions.tryAcquire(config.timeouts().connect().toNanos(), TimeUnit.NANOSECONDS)) {
                 // RFC 3463 X.4.5: mail system congestion.
-                throw new DownstreamRefusal(new Reply(451,
+                throw new DownstreamRefusal(Kind.BUSY, new Reply(451,
                         "4.4.5 all connections to the internal server are busy, try again later"));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DownstreamRefusal(new Reply(421, "4.3.2 shutting down"), e);
+            throw new DownstreamRefusal(Kind.SHUTTING_DOWN, new Reply(421, "4.3.2 shutting down"), e);
         }
     }
 
@@ -137,12 +138,12 @@ public final class SmtpDownstream implements Downstream {
             // Never downgrade: a downgrade changes the message's bytes (STACK-NOTES, RFC 6531 section 3.4).
             if (envelope.smtpUtf8() && !caps.smtpUtf8()) {
                 recycle(c);
-                throw new DownstreamRefusal(new Reply(553,
+                throw new DownstreamRefusal(Kind.UNSUPPORTED_EXTENSION, new Reply(553,
                         "5.6.7 the internal server does not support SMTPUTF8, and this gateway does not downgrade"));
             }
             if (envelope.eightBitMime() && !caps.eightBitMime()) {
                 recycle(c);
-                throw new DownstreamRefusal(new Reply(554,
+                throw new DownstreamRefusal(Kind.UNSUPPORTED_EXTENSION, new Reply(554,
                         "5.6.3 the internal server does not support 8BITMIME, and this gateway does not downgrade"));
             }
             Reply reply;
@@ -154,7 +155,7 @@ public final class SmtpDownstream implements Downstream {
                     continue; // The server closed the idle connection meanwhile: try a fresh one.
                 }
                 lostContact(e.toString());
-                throw new DownstreamRefusal(lost(e), e);
+                throw lost(e);
             }
             contact();
             if (reply.isPositive()) {
@@ -165,7 +166,7 @@ public final class SmtpDownstream implements Downstream {
             } else {
                 recycle(c);
             }
-            throw new DownstreamRefusal(passThrough(reply));
+            throw new DownstreamRefusal(Kind.REJECTED, passThrough(reply));
         }
     }
 
@@ -188,7 +189,8 @@ public final class SmtpDownstream implements Downstream {
             return dial();
         } catch (IOException e) {
             lostContact(e.toString());
-            throw new DownstreamRefusal(new Reply(451, "4.4.1 internal server unreachable, try again later"), e);
+            throw new DownstreamRefusal(Kind.UNREACHABLE,
+                    new Reply(451, "4.4.1 internal server unreachable, try again later"), e);
         } catch (DownstreamRefusal e) {
             lostContact(e.reply().toString());
             throw e;
@@ -252,23 +254,28 @@ public final class SmtpDownstream implements Downstream {
     }
 
     /** {@code 451 4.4.1} for an internal server lost or silent after the connection was made. */
-    static Reply lost(IOException e) {
+    static DownstreamRefusal lost(IOException e) {
         return e instanceof SocketTimeoutException
-                ? new Reply(451, "4.4.1 internal server did not answer in time, try again later")
-                : new Reply(451, "4.4.1 connection to the internal server lost, try again later");
+                ? new DownstreamRefusal(Kind.TIMEOUT,
+                        new Reply(451, "4.4.1 internal server did not answer in time, try again later"), e)
+                : new DownstreamRefusal(Kind.LOST,
+                        new Reply(451, "4.4.1 connection to the internal server lost, try again later"), e);
     }
 
     /**
      * The internal server's refusal as our reply: code and text as sent, except {@code 421},
      * which announces that it closes the connection — ours stays open, so the client gets
      * {@code 451} with the same text.
+     *
+     * @throws DownstreamRefusal {@link Kind#PROTOCOL} for a 1xx-3xx reply where a refusal was due
      */
-    static Reply passThrough(Reply reply) {
+    static Reply passThrough(Reply reply) throws DownstreamRefusal {
         if (reply.code() == 421) {
             return new Reply(451, reply.text());
         }
         if (reply.code() < 400) {
-            return new Reply(451, "4.4.1 unexpected reply from the internal server: " + reply);
+            throw new DownstreamRefusal(Kind.PROTOCOL,
+                    new Reply(451, "4.4.1 unexpected reply from the internal server: " + reply));
         }
         return reply;
     }

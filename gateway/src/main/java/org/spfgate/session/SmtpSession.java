@@ -43,7 +43,8 @@ import org.spfgate.spf.SpfVerdict;
  *       trusted client (CIDR or forward-confirmed rDNS)? then no SPF
  *       otherwise SPF: MAIL FROM identity, and HELO identity with check_helo
  *       downstream transaction opens (MAIL FROM to the internal server)     else 451 4.4.1 / 553 / 554
- * RCPT  argument sane? under max_recipients?                                else 501 / 452 4.5.3
+ * RCPT  under the refused-recipient limit of the connection?              else 421 4.7.0, closed
+ *       argument sane? under max_recipients?                                else 501 / 452 4.5.3
  *       our domain, no relay trick?                                         else 554 5.7.1
  *       SPF action for this recipient (exempt recipients, report-only)     else 550 5.7.23 / 451 4.4.3 ...
  *       downstream RCPT                                                     its reply, as is
@@ -57,6 +58,15 @@ public final class SmtpSession {
 
     /** RFC 5321 4.5.3.1.2: a domain is at most 255 octets. */
     private static final int MAX_HELO_LENGTH = 255;
+    /**
+     * Recipients one connection may have refused permanently before it is closed (Postfix's
+     * smtpd_hard_error_limit, also 20): address harvesting and relay probing look like this, an
+     * honest client does not. 4xx refusals do not count: {@code 452 4.5.3} too many recipients is
+     * what an honest client with a long list gets, and a deferral is ours, not the client's fault.
+     */
+    static final int MAX_REFUSED_RECIPIENTS = 20;
+    /** RFC 5321 3.8: 421 tells the client that we close the connection. */
+    private static final Reply TOO_MANY_ERRORS = new Reply(421, "4.7.0 too many errors, closing");
 
     private final MessagePath path;
     private final InetAddress client;
@@ -66,6 +76,7 @@ public final class SmtpSession {
     private boolean tls;
     private SpfVerdict heloVerdict;
     private Transaction transaction;
+    private int refusedRecipients;
 
     SmtpSession(MessagePath path, InetAddress client) {
         this.path = path;
@@ -149,15 +160,7 @@ public final class SmtpSession {
             tx.downstream = path.downstream.open(new Envelope(
                     sender, parameters.smtpUtf8(), parameters.eightBitMime(), parameters.declaredSize()));
         } catch (DownstreamRefusal refusal) {
-            Reply reply = refusal.reply();
-            boolean unavailable = reply.text().startsWith("4.4.1");
-            if (unavailable) {
-                path.metrics.relayFailed(relayFailure(reply));
-            }
-            end(tx, reply, unavailable ? RejectionReason.DOWNSTREAM_UNAVAILABLE
-                    : reply.text().startsWith("5.6.") ? RejectionReason.UNSUPPORTED_EXTENSION
-                    : RejectionReason.DOWNSTREAM_REJECTED);
-            return reply;
+            return end(tx, refusal.reply(), relayRefused(refusal));
         }
         transaction = tx;
         return new Reply(250, "2.1.0 Sender OK");
@@ -168,25 +171,32 @@ public final class SmtpSession {
         if (tx == null) {
             return new Reply(503, "5.5.1 Need MAIL before RCPT");
         }
+        if (refusedRecipients >= MAX_REFUSED_RECIPIENTS) {
+            transaction = null;
+            tx.downstream.abort();
+            return end(tx, TOO_MANY_ERRORS, RejectionReason.TOO_MANY_ERRORS);
+        }
         CommandArgument parsed;
         try {
             parsed = CommandArgument.parse(argument, "TO");
         } catch (CommandArgument.Malformed e) {
-            return tx.refused(new Reply(501, "5.5.4 " + e.getMessage()), RejectionReason.BAD_RECIPIENT);
+            return tx.refused(null, new Reply(501, "5.5.4 " + e.getMessage()), RejectionReason.BAD_RECIPIENT);
         }
+        String address = parsed.path();
         if (!parsed.parameters().isEmpty()) {
-            return tx.refused(new Reply(555, "5.5.4 RCPT parameters not supported"), RejectionReason.BAD_SYNTAX);
+            return tx.refused(address, new Reply(555, "5.5.4 RCPT parameters not supported"), RejectionReason.BAD_SYNTAX);
         }
         if (!tx.smtpUtf8 && !parsed.isAscii()) {
-            return tx.refused(new Reply(553, "5.6.7 Non-ASCII address needs SMTPUTF8"), RejectionReason.BAD_RECIPIENT);
+            return tx.refused(address, new Reply(553, "5.6.7 Non-ASCII address needs SMTPUTF8"),
+                    RejectionReason.BAD_RECIPIENT);
         }
         if (tx.accepted.size() >= path.maxRecipients) {
-            return tx.refused(new Reply(452, "4.5.3 Too many recipients"), RejectionReason.TOO_MANY_RECIPIENTS);
+            return tx.refused(address, new Reply(452, "4.5.3 Too many recipients"), RejectionReason.TOO_MANY_RECIPIENTS);
         }
         // Our domains only, never a relay trick (SPEC section 3).
-        RecipientCheck check = path.recipients.check(parsed.path());
+        RecipientCheck check = path.recipients.check(address);
         if (check instanceof RecipientCheck.Refused refused) {
-            return tx.refused(refused.reject().reply(), reason(refused.reject()));
+            return tx.refused(address, refused.reject().reply(), reason(refused.reject()));
         }
         Recipient recipient = ((RecipientCheck.Accepted) check).recipient();
         // SPF is acted on here, per recipient, so that exempt recipients still get mail (SPEC section 3).
@@ -194,20 +204,24 @@ public final class SmtpSession {
             Verdict verdict = path.spfPolicy.decide(tx.mailFromVerdict, tx.heloVerdict, recipient);
             switch (verdict) {
                 case Verdict.Refusal refusal -> {
-                    return tx.refused(refusal.reply(), reason(refusal));
+                    return tx.refused(address, refusal.reply(), reason(refusal));
                 }
-                case Verdict.Accept accept -> accept.wouldHaveBeen()
-                        .filter(waived -> accept.waiver() == Verdict.Waiver.REPORT_ONLY)
-                        .ifPresent(waived -> tx.log.wouldReject(reason(waived).token()));
+                case Verdict.Accept accept -> accept.wouldHaveBeen().ifPresent(waived -> {
+                    tx.log.wouldReject(reason(waived).token());
+                    if (accept.waiver() == Verdict.Waiver.EXEMPT_RECIPIENT) {
+                        tx.log.exemptRecipient(recipient.address());
+                    }
+                });
             }
         }
-        Reply downstream = tx.downstream.recipient(recipient.address());
-        if (downstream.text().startsWith("4.4.1")) {
-            path.metrics.relayFailed(relayFailure(downstream));
+        Reply downstream;
+        try {
+            downstream = tx.downstream.recipient(recipient.address());
+        } catch (DownstreamRefusal refusal) {
+            return tx.refused(address, refusal.reply(), relayRefused(refusal));
         }
         if (!downstream.isPositive()) {
-            return tx.refused(downstream, downstream.text().startsWith("4.4.1")
-                    ? RejectionReason.DOWNSTREAM_UNAVAILABLE : RejectionReason.DOWNSTREAM_REJECTED);
+            return tx.refused(address, downstream, RejectionReason.DOWNSTREAM_REJECTED);
         }
         tx.accepted.add(recipient.address());
         tx.log.recipient(recipient.address());
@@ -254,6 +268,10 @@ public final class SmtpSession {
         Reply reply;
         try {
             reply = tx.downstream.data(headers, filtered);
+        } catch (DownstreamRefusal refusal) {
+            tx.log.size(counted.count());
+            path.metrics.relayed(Duration.ofNanos(System.nanoTime() - relayStart));
+            return end(tx, refusal.reply(), relayRefused(refusal));
         } catch (MessageTooLargeException e) {
             drain(message);
             tx.log.size(counted.count());
@@ -280,9 +298,8 @@ public final class SmtpSession {
             tx.log.downstreamId(queueId(reply));
             return end(tx, reply, null);
         }
-        boolean unavailable = reply.text().startsWith("4.4.1");
-        path.metrics.relayFailed(unavailable ? relayFailure(reply) : RelayFailure.REJECTED);
-        return end(tx, reply, unavailable ? RejectionReason.DOWNSTREAM_UNAVAILABLE : RejectionReason.DOWNSTREAM_REJECTED);
+        path.metrics.relayFailed(RelayFailure.REJECTED);
+        return end(tx, reply, RejectionReason.DOWNSTREAM_REJECTED);
     }
 
     /** RSET, a new HELO, or the end of the connection: abandons the open transaction, if any. */
@@ -358,21 +375,29 @@ public final class SmtpSession {
     }
 
     /**
-     * Why the internal server could not be used, for spfgate_relay_failures_total. The relay
-     * reports it only in its {@code 4.4.1} reply text, so this reads those texts.
+     * A refusal the relay made, as the metrics see it: the rejection reason, and for an internal
+     * server (or delivery directory) that failed us, one spfgate_relay_failures_total count.
      */
-    private static RelayFailure relayFailure(Reply reply) {
-        String text = reply.text();
-        if (text.contains("in time")) {
-            return RelayFailure.TIMEOUT;
-        } else if (text.contains("lost")) {
-            return RelayFailure.LOST;
-        } else if (text.contains("unexpected reply")) {
-            return RelayFailure.PROTOCOL;
-        } else if (text.contains("TLS")) {
-            return RelayFailure.TLS;
-        }
-        return RelayFailure.UNREACHABLE;
+    private RejectionReason relayRefused(DownstreamRefusal refusal) {
+        return switch (refusal.kind()) {
+            case UNREACHABLE -> unavailable(RelayFailure.UNREACHABLE);
+            case TIMEOUT -> unavailable(RelayFailure.TIMEOUT);
+            case LOST -> unavailable(RelayFailure.LOST);
+            case TLS -> unavailable(RelayFailure.TLS);
+            case PROTOCOL -> unavailable(RelayFailure.PROTOCOL);
+            case STORAGE -> unavailable(RelayFailure.STORAGE);
+            // our own pool is full: nothing failed downstream, the client just has to come back
+            case BUSY -> RejectionReason.DOWNSTREAM_UNAVAILABLE;
+            case UNSUPPORTED_EXTENSION -> RejectionReason.UNSUPPORTED_EXTENSION;
+            case ADDRESS -> RejectionReason.BAD_SYNTAX;
+            case REJECTED -> RejectionReason.DOWNSTREAM_REJECTED;
+            case SHUTTING_DOWN -> RejectionReason.SHUTTING_DOWN;
+        };
+    }
+
+    private RejectionReason unavailable(RelayFailure failure) {
+        path.metrics.relayFailed(failure);
+        return RejectionReason.DOWNSTREAM_UNAVAILABLE;
     }
 
     /** Postfix's "queued as ID", Exchange's "InternalId=ID". */
@@ -444,11 +469,18 @@ public final class SmtpSession {
         }
 
         /**
-         * A recipient refused: counted now; the transaction's outcome if no recipient gets through
-         * (a deferral wins over permanent refusals).
+         * A recipient refused ({@code address} {@code null}: not even parsable): counted and
+         * logged now; the transaction's outcome if no recipient gets through (a deferral wins
+         * over permanent refusals).
          */
-        Reply refused(Reply reply, RejectionReason reason) {
+        Reply refused(String address, Reply reply, RejectionReason reason) {
             path.metrics.rejected(reason);
+            if (address != null) {
+                log.refusedRecipient(address);
+            }
+            if (!reply.isTransient()) {
+                refusedRecipients++;
+            }
             // a deferred recipient comes back later: that, not a permanent refusal, is the outcome
             if (lastRefusal == null || !lastRefusal.isTransient()) {
                 lastRefusal = reply;

@@ -128,7 +128,9 @@ class DirectoryDownstreamTest {
             t.recipient("b@example.org");
             Files.delete(dir); // the disk went away under us
             Files.writeString(dir, "a file where the directory was");
-            assertEquals(new Reply(451, "4.3.0 cannot store the message, try again later"), t.data(HEADERS, message));
+            DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class, () -> t.data(HEADERS, message));
+            assertEquals(new Reply(451, "4.3.0 cannot store the message, try again later"), refusal.reply());
+            assertEquals(DownstreamRefusal.Kind.STORAGE, refusal.kind());
             assertFalse(downstream.isReachable());
         }
         assertEquals(-1, message.read());

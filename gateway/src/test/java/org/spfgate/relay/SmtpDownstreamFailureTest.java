@@ -67,6 +67,7 @@ class SmtpDownstreamFailureTest {
         try (SmtpDownstream down = new SmtpDownstream(InternalServer.config(closedPort, Tls.NONE, true, 2), "mx.example.org")) {
             DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class, () -> down.open(plainEnvelope()));
             assertEquals(new Reply(451, "4.4.1 internal server unreachable, try again later"), refusal.reply());
+            assertEquals(DownstreamRefusal.Kind.UNREACHABLE, refusal.kind());
             assertFalse(down.isReachable());
         }
     }
@@ -94,6 +95,7 @@ class SmtpDownstreamFailureTest {
         long start = System.nanoTime();
         DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class, () -> downstream.open(plainEnvelope()));
         assertEquals(new Reply(451, "4.4.1 internal server unreachable, try again later"), refusal.reply());
+        assertEquals(DownstreamRefusal.Kind.UNREACHABLE, refusal.kind());
         long waited = System.nanoTime() - start;
         assertTrue(waited >= 600_000_000L, "gave up before the 700 ms command time-out");
         assertTrue(waited < 5_000_000_000L, "gave up long after the 700 ms command time-out");
@@ -104,6 +106,7 @@ class SmtpDownstreamFailureTest {
         server.mailReply = "550 5.7.1 <alice@example.com>: Sender address rejected: Access denied";
         DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class, () -> downstream.open(plainEnvelope()));
         assertEquals(new Reply(550, "5.7.1 <alice@example.com>: Sender address rejected: Access denied"), refusal.reply());
+        assertEquals(DownstreamRefusal.Kind.REJECTED, refusal.kind());
     }
 
     @Test
@@ -121,9 +124,11 @@ class SmtpDownstreamFailureTest {
         InputStream body = message();
         try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
             Reply lost = new Reply(451, "4.4.1 connection to the internal server lost, try again later");
-            assertEquals(lost, t.recipient("bob@example.org"));
-            assertEquals(lost, t.recipient("carol@example.org"));
-            assertEquals(lost, t.data(HEADERS, body));
+            DownstreamRefusal atRcpt = assertThrows(DownstreamRefusal.class, () -> t.recipient("bob@example.org"));
+            assertEquals(lost, atRcpt.reply());
+            assertEquals(DownstreamRefusal.Kind.LOST, atRcpt.kind());
+            assertSame(atRcpt, assertThrows(DownstreamRefusal.class, () -> t.recipient("carol@example.org")));
+            assertSame(atRcpt, assertThrows(DownstreamRefusal.class, () -> t.data(HEADERS, body)));
         }
         assertEquals(-1, body.read());
         assertEquals(0, downstream.idleConnections());
@@ -135,6 +140,33 @@ class SmtpDownstreamFailureTest {
         try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
             assertEquals(new Reply(451, "4.3.2 Service shutting down"), t.recipient("bob@example.org"));
         }
+    }
+
+    @Test
+    void aRecipientRefusalWhoseTextLooksLikeOursIsStillTheInternalServersReply() throws Exception {
+        server.rcptReply = a -> "451 4.4.1 <" + a + ">: mailbox server down, try later";
+        try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
+            assertEquals(new Reply(451, "4.4.1 <bob@example.org>: mailbox server down, try later"),
+                    t.recipient("bob@example.org"));
+        }
+    }
+
+    @Test
+    void aNonRefusalWhereARefusalWasDueIsAProtocolFailure() throws Exception {
+        server.rcptReply = a -> "354 go ahead";
+        try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
+            DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class, () -> t.recipient("bob@example.org"));
+            assertEquals(new Reply(451, "4.4.1 unexpected reply from the internal server: 354 go ahead"), refusal.reply());
+            assertEquals(DownstreamRefusal.Kind.PROTOCOL, refusal.kind());
+        }
+    }
+
+    @Test
+    void aClosedDownstreamRefusesNewTransactionsAsShuttingDown() {
+        downstream.close();
+        DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class, () -> downstream.open(plainEnvelope()));
+        assertEquals(new Reply(421, "4.3.2 shutting down"), refusal.reply());
+        assertEquals(DownstreamRefusal.Kind.SHUTTING_DOWN, refusal.kind());
     }
 
     @Test
@@ -155,7 +187,9 @@ class SmtpDownstreamFailureTest {
         server.silence = ScriptedSmtpServer.Silence.AFTER_FINAL_DOT;
         try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
             t.recipient("bob@example.org");
-            assertEquals(new Reply(451, "4.4.1 internal server did not answer in time, try again later"), t.data(HEADERS, message()));
+            DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class, () -> t.data(HEADERS, message()));
+            assertEquals(new Reply(451, "4.4.1 internal server did not answer in time, try again later"), refusal.reply());
+            assertEquals(DownstreamRefusal.Kind.TIMEOUT, refusal.kind());
         }
         assertEquals(0, downstream.idleConnections());
     }
@@ -166,7 +200,9 @@ class SmtpDownstreamFailureTest {
         LinesOf message = new LinesOf(200_000_000); // far more than the socket buffers hold
         try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
             t.recipient("bob@example.org");
-            assertEquals(new Reply(451, "4.4.1 connection to the internal server lost, try again later"), t.data(HEADERS, message));
+            DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class, () -> t.data(HEADERS, message));
+            assertEquals(new Reply(451, "4.4.1 connection to the internal server lost, try again later"), refusal.reply());
+            assertEquals(DownstreamRefusal.Kind.LOST, refusal.kind());
         }
         assertEquals(-1, message.read());
     }
@@ -202,6 +238,7 @@ class SmtpDownstreamFailureTest {
                 () -> downstream.open(new Envelope("j\u00fcrgen@example.com", true, true, -1)));
         assertEquals(new Reply(553, "5.6.7 the internal server does not support SMTPUTF8, and this gateway does not downgrade"),
                 refusal.reply());
+        assertEquals(DownstreamRefusal.Kind.UNSUPPORTED_EXTENSION, refusal.kind());
         assertTrue(server.commands.stream().noneMatch(c -> c.startsWith("MAIL")));
     }
 
@@ -212,6 +249,7 @@ class SmtpDownstreamFailureTest {
                 () -> downstream.open(new Envelope("alice@example.com", false, true, -1)));
         assertEquals(new Reply(554, "5.6.3 the internal server does not support 8BITMIME, and this gateway does not downgrade"),
                 refusal.reply());
+        assertEquals(DownstreamRefusal.Kind.UNSUPPORTED_EXTENSION, refusal.kind());
     }
 
     @Test
@@ -237,6 +275,7 @@ class SmtpDownstreamFailureTest {
                 DownstreamTransaction busy = one.open(plainEnvelope())) {
             DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class, () -> one.open(plainEnvelope()));
             assertEquals(new Reply(451, "4.4.5 all connections to the internal server are busy, try again later"), refusal.reply());
+            assertEquals(DownstreamRefusal.Kind.BUSY, refusal.kind());
         }
     }
 
@@ -312,9 +351,11 @@ class SmtpDownstreamFailureTest {
         DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class,
                 () -> downstream.open(new Envelope("a@b>\r\nRSET", false, false, -1)));
         assertEquals(new Reply(501, "5.1.7 sender address contains control characters"), refusal.reply());
+        assertEquals(DownstreamRefusal.Kind.ADDRESS, refusal.kind());
         try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
-            assertEquals(new Reply(501, "5.1.3 recipient address contains control characters"),
-                    t.recipient("bob@example.org>\r\nDATA"));
+            DownstreamRefusal atRcpt = assertThrows(DownstreamRefusal.class, () -> t.recipient("bob@example.org>\r\nDATA"));
+            assertEquals(new Reply(501, "5.1.3 recipient address contains control characters"), atRcpt.reply());
+            assertEquals(DownstreamRefusal.Kind.ADDRESS, atRcpt.kind());
         }
         assertTrue(server.commands.stream().noneMatch(c -> c.startsWith("RCPT") || c.equals("DATA")), server.commands.toString());
     }
@@ -336,6 +377,7 @@ class SmtpDownstreamFailureTest {
         DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class, () -> downstream.open(plainEnvelope()));
         assertEquals(new Reply(451, "4.4.1 internal server refused our greeting: 421 4.3.2 internal.test shutting down"),
                 refusal.reply());
+        assertEquals(DownstreamRefusal.Kind.UNREACHABLE, refusal.kind());
         assertTrue(server.commands.stream().noneMatch(c -> c.startsWith("HELO")), server.commands.toString());
     }
 
@@ -346,6 +388,7 @@ class SmtpDownstreamFailureTest {
                 () -> downstream.open(new Envelope("alice@example.com", false, true, -1)));
         assertEquals(new Reply(554, "5.6.3 the internal server does not support 8BITMIME, and this gateway does not downgrade"),
                 refusal.reply());
+        assertEquals(DownstreamRefusal.Kind.UNSUPPORTED_EXTENSION, refusal.kind());
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {

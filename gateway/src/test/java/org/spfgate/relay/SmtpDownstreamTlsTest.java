@@ -72,6 +72,7 @@ class SmtpDownstreamTlsTest {
                 SmtpDownstream downstream = new SmtpDownstream(server.relay(Tls.REQUIRED, true, 2), "mx.example.org")) {
             DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class, () -> downstream.open(envelope()));
             assertEquals(new Reply(451, "4.7.4 TLS is required, but the internal server does not offer STARTTLS"), refusal.reply());
+            assertEquals(DownstreamRefusal.Kind.TLS, refusal.kind());
             assertEquals(0, server.messages().size());
         }
     }
@@ -109,6 +110,7 @@ class SmtpDownstreamTlsTest {
                         elsewhere.trustingContext())) {
             DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class, () -> downstream.open(envelope()));
             assertEquals(new Reply(451, "4.7.5 TLS handshake with the internal server failed"), refusal.reply());
+            assertEquals(DownstreamRefusal.Kind.TLS, refusal.kind());
         }
     }
 
@@ -119,6 +121,7 @@ class SmtpDownstreamTlsTest {
                         stranger.trustingContext())) {
             DownstreamRefusal refusal = assertThrows(DownstreamRefusal.class, () -> downstream.open(envelope()));
             assertEquals(new Reply(451, "4.7.5 TLS handshake with the internal server failed"), refusal.reply());
+            assertEquals(DownstreamRefusal.Kind.TLS, refusal.kind());
             assertEquals(0, server.messages().size());
         }
     }
