@@ -16,6 +16,7 @@ final class Connection {
     private final SmtpSession smtp;
     private final ReentrantLock commandLock = new ReentrantLock();
     private boolean closed;
+    private int commandsWithoutMail;
 
     Connection(Session subetha, SmtpSession smtp) {
         this.subetha = subetha;
@@ -24,6 +25,16 @@ final class Connection {
 
     SmtpSession smtp() {
         return smtp;
+    }
+
+    /** Counts a command that is no part of a mail transaction; returns how many since the last MAIL. */
+    int commandWithoutMail() {
+        return ++commandsWithoutMail;
+    }
+
+    /** A MAIL opened a transaction: the client is doing what it came for. */
+    void mailStarted() {
+        commandsWithoutMail = 0;
     }
 
     /** Runs one command; returns false (without running it) if the connection was closed meanwhile. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.spfgate.relay.Reply;
@@ -31,6 +32,13 @@ import org.subethamail.smtp.server.Session;
 final class SmtpCommands {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpCommands.class);
+    /**
+     * Commands other than MAIL, RCPT, DATA and QUIT that a connection may send before its next
+     * MAIL opens a transaction (Postfix's smtpd_junk_command_limit is also 100): a NOOP, RSET or
+     * VRFY loop does nothing but hold a connection slot, which each command's time-out cannot stop.
+     */
+    static final int MAX_COMMANDS_WITHOUT_MAIL = 100;
+    private static final Set<String> TRANSACTION_VERBS = Set.of("MAIL", "RCPT", "DATA", "QUIT");
 
     private SmtpCommands() {
     }
@@ -96,8 +104,9 @@ final class SmtpCommands {
 
     /**
      * Every verb: during a graceful shutdown, 421 4.3.2 for every command outside a transaction;
-     * and the one place where a bug in our code (policy, headers, relay) is caught, so that the
-     * client never sees a stack trace nor a connection that silently goes away.
+     * 421 4.7.0 after {@link #MAX_COMMANDS_WITHOUT_MAIL}; and the one place where a bug in our code
+     * (policy, headers, relay) is caught, so that the client never sees a stack trace nor a
+     * connection that silently goes away.
      */
     private static final class GuardedCommand implements Command {
         private final Command wrapped;
@@ -113,6 +122,11 @@ final class SmtpCommands {
             if (gate.isShuttingDown() && !session.isMailTransactionInProgress() && !"QUIT".equals(getName())) {
                 throw new DropConnectionException(421, "4.3.2 Service shutting down, try again later");
             }
+            Connection connection = gate.connection(session);
+            if (connection != null && !TRANSACTION_VERBS.contains(getName())
+                    && connection.commandWithoutMail() > MAX_COMMANDS_WITHOUT_MAIL) {
+                throw new DropConnectionException(421, "4.7.0 too many commands without mail, closing");
+            }
             DropConnectionException[] drop = new DropConnectionException[1];
             Connection.CommandBody guarded = () -> {
                 try {
@@ -120,14 +134,16 @@ final class SmtpCommands {
                 } catch (DropConnectionException e) {
                     drop[0] = e;
                 } catch (RuntimeException bug) {
-                    drop[0] = internalError(bug, session, gate.connection(session));
+                    drop[0] = internalError(bug, session, connection);
                 }
             };
-            Connection connection = gate.connection(session);
             if (connection == null) {
                 guarded.run();
             } else {
                 connection.execute(guarded);
+                if ("MAIL".equals(getName()) && session.isMailTransactionInProgress()) {
+                    connection.mailStarted();
+                }
             }
             if (drop[0] != null) {
                 throw drop[0];

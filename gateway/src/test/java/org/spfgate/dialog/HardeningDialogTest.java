@@ -26,7 +26,8 @@ import org.subethamail.smtp.server.SMTPServer;
 /**
  * What the gateway does with clients and internal servers that misbehave: relay failures counted
  * by what happened (never by reading reply text), exempt recipients visible in the decision log,
- * address harvesting cut off, and a bug in our own code answered with 451, never a stack trace.
+ * address harvesting and command loops cut off, and a bug in our own code answered with 451,
+ * never a stack trace.
  */
 class HardeningDialogTest {
 
@@ -226,6 +227,46 @@ class HardeningDialogTest {
                     """);
             c.sendRaw(MESSAGE + ".\r\n");
             c.expectLine("250 2.0.0 Ok: queued as Q...");
+        }
+    }
+
+    @Test
+    void aClientThatOnlyLoopsOnNoopIsDisconnectedAfterAHundredCommands() throws Exception {
+        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
+                SmtpClient c = gw.connect()) {
+            c.expectLine("220 mx.gateway.test ESMTP spfgate");
+            for (int i = 1; i <= 100; i++) {
+                c.script(i % 2 == 0 ? "C: NOOP\nS: 250 Ok" : "C: RSET\nS: 250 Ok");
+            }
+            c.script("""
+                    C: NOOP
+                    S: 421 4.7.0 too many commands without mail, closing
+                    """);
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
+    void aMailTransactionStartsTheCountOfCommandsWithoutMailAfresh() throws Exception {
+        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
+                SmtpClient c = gw.connect()) {
+            c.script(HELLO + "C: RSET\nS: 250 Ok");
+            for (int i = 1; i <= 98; i++) {
+                c.script("C: NOOP\nS: 250 Ok");
+            }
+            c.script("""
+                    C: MAIL FROM:<alice@sender.test>
+                    S: 250 2.1.0 Sender OK
+                    C: RSET
+                    S: 250 Ok
+                    """);
+            for (int i = 1; i <= 99; i++) {
+                c.script("C: NOOP\nS: 250 Ok");
+            }
+            c.script("""
+                    C: QUIT
+                    S: 221 Bye
+                    """);
         }
     }
 
