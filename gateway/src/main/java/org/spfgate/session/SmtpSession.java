@@ -287,7 +287,7 @@ public final class SmtpSession {
             end(tx, null, null);
             throw clientLost;
         } catch (RuntimeException bug) {
-            // never leave the internal server with half a message: abort it, then let SubEtha answer 421
+            // never leave the internal server with half a message: abort it; the listener answers 421
             tx.downstream.abort();
             end(tx, null, null);
             throw bug;

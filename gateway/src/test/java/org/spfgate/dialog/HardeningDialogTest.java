@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.spfgate.config.ConfigLoader;
 import org.spfgate.listener.Gateway;
@@ -31,15 +32,28 @@ import org.subethamail.smtp.server.SMTPServer;
  */
 class HardeningDialogTest {
 
-    private static final String HELLO = """
-            S: 220 mx.gateway.test ESMTP spfgate
-            C: HELO mail.sender.test
-            S: 250 mx.gateway.test
-            C: MAIL FROM:<alice@sender.test>
-            S: 250 2.1.0 Sender OK
-            """;
+    private static final String HELLO = hello("alice@sender.test");
 
-    private static final String MESSAGE = "Subject: hardening\r\n\r\nbody\r\n";
+    /** Greeting, HELO and a MAIL FROM that is accepted (SPF is acted on per recipient). */
+    private static String hello(String sender) {
+        return """
+                S: 220 mx.gateway.test ESMTP spfgate
+                C: HELO mail.sender.test
+                S: 250 mx.gateway.test
+                C: MAIL FROM:<%s>
+                S: 250 2.1.0 Sender OK
+                """.formatted(sender);
+    }
+
+    /** DATA, a short message, and the reply to its final dot. */
+    private static void sendMessage(SmtpClient c, String finalReply) throws IOException {
+        c.script("""
+                C: DATA
+                S: 354 End data with <CR><LF>.<CR><LF>
+                """);
+        c.sendRaw("Subject: hardening\r\n\r\nbody\r\n.\r\n");
+        c.expectLine(finalReply);
+    }
 
     @Test
     void anInternalServersOwnRefusalThatReadsLikeAnOutageIsCountedAsItsRefusal() throws Exception {
@@ -95,15 +109,8 @@ class HardeningDialogTest {
             c.script(HELLO + """
                     C: RCPT TO:<bob@ours.test>
                     S: 250 2.1.5 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
                     """);
-            c.sendRaw(MESSAGE + ".\r\n");
-            c.script("""
-                    S: 451 4.3.0 cannot store the message, try again later
-                    C: QUIT
-                    S: 221 Bye
-                    """);
+            sendMessage(c, "451 4.3.0 cannot store the message, try again later");
             String metrics = gw.gateway.metrics().scrape();
             assertTrue(metrics.contains("spfgate_relay_failures_total{reason=\"storage\"} 1.0"), metrics);
             assertTrue(metrics.contains("spfgate_relay_failures_total{reason=\"rejected\"} 0.0"), metrics);
@@ -117,21 +124,13 @@ class HardeningDialogTest {
     void anExemptRecipientAcceptedDespiteAFailingSenderIsNamedInTheDecisionLog() throws Exception {
         try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
                 SmtpClient c = gw.connect()) {
-            c.script("""
-                    S: 220 mx.gateway.test ESMTP spfgate
-                    C: HELO mail.sender.test
-                    S: 250 mx.gateway.test
-                    C: MAIL FROM:<mallory@forged.test>
-                    S: 250 2.1.0 Sender OK
+            c.script(hello("mallory@forged.test") + """
                     C: RCPT TO:<bob@ours.test>
                     S: 550 5.7.23 forged.test never sends mail from 127.0.0.1
                     C: RCPT TO:<postmaster@ours.test>
                     S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
                     """);
-            c.sendRaw(MESSAGE + ".\r\n");
-            c.expectLine("250 2.0.0 Ok: queued as Q...");
+            sendMessage(c, "250 2.0.0 Ok: queued as Q...");
             String line = gw.awaitLogLine(l -> l.contains("from=<mallory@forged.test>"));
             assertTrue(line.contains(" to=<postmaster@ours.test> refused_to=<bob@ours.test>"
                     + " exempt_to=<postmaster@ours.test> spf=fail"), line);
@@ -143,14 +142,8 @@ class HardeningDialogTest {
     void aSenderThatPassesLeavesNoExemptionInTheDecisionLog() throws Exception {
         try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
                 SmtpClient c = gw.connect()) {
-            c.script(HELLO + """
-                    C: RCPT TO:<postmaster@ours.test>
-                    S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
-            c.sendRaw(MESSAGE + ".\r\n");
-            c.expectLine("250 2.0.0 Ok: queued as Q...");
+            c.script(HELLO + "C: RCPT TO:<postmaster@ours.test>\nS: 250 Ok");
+            sendMessage(c, "250 2.0.0 Ok: queued as Q...");
             String line = gw.awaitLogLine(l -> l.contains("from=<alice@sender.test>"));
             assertTrue(line.contains(" to=<postmaster@ours.test> spf=pass"), line);
             assertFalse(line.contains("exempt_to=") || line.contains("would_reject="), line);
@@ -161,18 +154,10 @@ class HardeningDialogTest {
     void aClientCollectingTwentyRefusedRecipientsIsDisconnectedWith421() throws Exception {
         try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
                 SmtpClient c = gw.connect()) {
-            c.script(HELLO);
-            for (int i = 1; i <= 20; i++) {
-                c.script("""
-                        C: RCPT TO:<user%d@elsewhere.test>
-                        S: 554 5.7.1 relaying denied
-                        """.formatted(i));
-            }
-            c.script("""
-                    C: RCPT TO:<bob@ours.test>
-                    S: 421 4.7.0 too many errors, closing
-                    """);
-            assertTrue(c.closedByServer());
+            refusedTwentyTimesThenDisconnected(c, i -> """
+                    C: RCPT TO:<user%d@elsewhere.test>
+                    S: 554 5.7.1 relaying denied
+                    """.formatted(i));
             assertEquals(List.of(), gw.internal.recipientsSeen());
             String line = gw.awaitLogLine(l -> l.contains("from=<alice@sender.test>"));
             assertTrue(line.contains("refused_to=<user1@elsewhere.test>,<user2@elsewhere.test>,"), line);
@@ -188,23 +173,28 @@ class HardeningDialogTest {
     void refusedRecipientsCountAcrossTransactionsOfTheSameConnection() throws Exception {
         try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
                 SmtpClient c = gw.connect()) {
-            c.script(HELLO);
-            for (int i = 1; i <= 20; i++) {
-                c.script("""
-                        C: RCPT TO:<unknown%d@ours.test>
-                        S: 550 5.1.1 <unknown%d@ours.test>: Recipient address rejected: User unknown
-                        C: RSET
-                        S: 250 Ok
-                        C: MAIL FROM:<alice@sender.test>
-                        S: 250 2.1.0 Sender OK
-                        """.formatted(i, i));
-            }
-            c.script("""
-                    C: RCPT TO:<bob@ours.test>
-                    S: 421 4.7.0 too many errors, closing
-                    """);
-            assertTrue(c.closedByServer());
+            refusedTwentyTimesThenDisconnected(c, i -> """
+                    C: RCPT TO:<unknown%d@ours.test>
+                    S: 550 5.1.1 <unknown%d@ours.test>: Recipient address rejected: User unknown
+                    C: RSET
+                    S: 250 Ok
+                    C: MAIL FROM:<alice@sender.test>
+                    S: 250 2.1.0 Sender OK
+                    """.formatted(i, i));
         }
+    }
+
+    /** After HELLO, twenty scripts that each end in a refused recipient; the next RCPT gets 421, and the line closes. */
+    private static void refusedTwentyTimesThenDisconnected(SmtpClient c, IntFunction<String> refusal) throws IOException {
+        c.script(HELLO);
+        for (int i = 1; i <= 20; i++) {
+            c.script(refusal.apply(i));
+        }
+        c.script("""
+                C: RCPT TO:<bob@ours.test>
+                S: 421 4.7.0 too many errors, closing
+                """);
+        assertTrue(c.closedByServer());
     }
 
     @Test
@@ -221,12 +211,7 @@ class HardeningDialogTest {
                         S: 452 4.5.3 Too many recipients
                         """.formatted(i));
             }
-            c.script("""
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
-            c.sendRaw(MESSAGE + ".\r\n");
-            c.expectLine("250 2.0.0 Ok: queued as Q...");
+            sendMessage(c, "250 2.0.0 Ok: queued as Q...");
         }
     }
 
@@ -272,42 +257,33 @@ class HardeningDialogTest {
 
     @Test
     void aBugInTheRelayAtMailBecomes451AndTheConnectionGoesOn() throws Exception {
-        try (BrokenGateway gw = new BrokenGateway(new Broken(Broken.Step.OPEN));
+        try (BrokenGateway gw = new BrokenGateway(Broken.Step.OPEN);
                 SmtpClient c = gw.connect()) {
-            c.script(HELLO.replace("S: 250 2.1.0 Sender OK", "S: 451 4.3.0 internal error") + """
-                    C: MAIL FROM:<alice@sender.test>
-                    S: 451 4.3.0 internal error
-                    C: NOOP
-                    S: 250 Ok
-                    C: QUIT
-                    S: 221 Bye
-                    """);
+            c.script(HELLO.replace("S: 250 2.1.0 Sender OK", "S: 451 4.3.0 internal error"));
+            c.script("C: NOOP\nS: 250 Ok"); // still connected, still answered
+            c.script("C: QUIT\nS: 221 Bye");
         }
     }
 
     @Test
     void aBugInTheRelayAtRcptBecomes451AndEndsTheTransaction() throws Exception {
-        Broken downstream = new Broken(Broken.Step.RECIPIENT);
-        try (BrokenGateway gw = new BrokenGateway(downstream);
+        try (BrokenGateway gw = new BrokenGateway(Broken.Step.RECIPIENT);
                 SmtpClient c = gw.connect()) {
             c.script(HELLO + """
                     C: RCPT TO:<bob@ours.test>
                     S: 451 4.3.0 internal error
                     C: RCPT TO:<bob@ours.test>
                     S: 503 5.5.1 Need MAIL before RCPT
-                    """);
-            assertEquals(1, downstream.aborted);
-            c.script("""
                     C: QUIT
                     S: 221 Bye
                     """);
+            assertEquals(1, gw.downstream.aborted, "the downstream transaction was abandoned, once");
         }
     }
 
     @Test
     void aBugInTheRelayDuringDataClosesTheConnectionWith421SoThatNoMessageLineIsReadAsACommand() throws Exception {
-        Broken downstream = new Broken(Broken.Step.DATA);
-        try (BrokenGateway gw = new BrokenGateway(downstream);
+        try (BrokenGateway gw = new BrokenGateway(Broken.Step.DATA);
                 SmtpClient c = gw.connect()) {
             c.script(HELLO + """
                     C: RCPT TO:<bob@ours.test>
@@ -315,10 +291,11 @@ class HardeningDialogTest {
                     C: DATA
                     S: 354 End data with <CR><LF>.<CR><LF>
                     """);
+            // the message's own lines, which must never be taken for commands
             c.sendRaw("Subject: x\r\n\r\nRSET\r\nMAIL FROM:<smuggled@sender.test>\r\n.\r\n");
             c.expectLine("421 4.3.0 internal error, closing connection");
             assertTrue(c.closedByServer());
-            assertEquals(1, downstream.aborted);
+            assertEquals(1, gw.downstream.aborted);
         }
     }
 
@@ -329,9 +306,11 @@ class HardeningDialogTest {
     private static final class BrokenGateway implements AutoCloseable {
         final TestDnsServer dns = TestDnsServer.start(Zones.standard());
         final Path directory = Files.createTempDirectory("spfgate-hardening");
+        final Broken downstream;
         final Gateway gateway;
 
-        BrokenGateway(Downstream downstream) throws Exception {
+        BrokenGateway(Broken.Step failingStep) throws Exception {
+            downstream = new Broken(failingStep);
             String yaml = """
                     server:
                       hostname: mx.gateway.test

@@ -87,40 +87,24 @@ class DecisionLogTest {
     }
 
     @Test
-    void recipientsRefusedAtRcptAreLoggedSoAGrepForTheAddressFindsTheRejection() {
+    void refusedAndExemptRecipientsAreLoggedSoAGrepForTheAddressFindsThem() {
         TransactionRecord record = transaction().recipient("postmaster@example.org")
                 .refusedRecipient("bob@example.org").refusedRecipient("carol@example.org")
+                .exemptRecipient("postmaster@example.org").wouldReject("spf_fail")
                 .spf(verdict(SpfIdentity.MAILFROM, SpfResult.FAIL, "-all"))
                 .downstreamId("Q1").size(100)
                 .build(TransactionRecord.Status.RELAYED, new Reply(250, "2.0.0 Ok: queued as Q1"), Duration.ofMillis(9));
         assertEquals(TIME + " spfgate: id=7Q2XK4 client=mail.example.com[192.0.2.1] helo=mail.example.com"
                 + " from=<alice@example.com> to=<postmaster@example.org>"
-                + " refused_to=<bob@example.org>,<carol@example.org> spf=fail mechanism=\"-all\" status=relayed"
+                + " refused_to=<bob@example.org>,<carol@example.org> exempt_to=<postmaster@example.org>"
+                + " spf=fail mechanism=\"-all\" status=relayed would_reject=spf_fail"
                 + " reply=\"250 2.0.0 Ok: queued as Q1\" downstream_id=Q1 size=100 delay=0.009s", textLine(record));
         assertEquals("{\"time\":\"" + TIME + "\",\"id\":\"7Q2XK4\",\"client_ip\":\"192.0.2.1\","
                 + "\"client_name\":\"mail.example.com\",\"helo\":\"mail.example.com\",\"from\":\"alice@example.com\","
                 + "\"to\":[\"postmaster@example.org\"],\"refused_to\":[\"bob@example.org\",\"carol@example.org\"],"
-                + "\"spf\":\"fail\",\"mechanism\":\"-all\",\"status\":\"relayed\",\"reply_code\":250,"
-                + "\"reply\":\"250 2.0.0 Ok: queued as Q1\",\"downstream_id\":\"Q1\",\"size\":100,\"delay\":0.009}",
-                line(record, LogConfig.Format.JSON));
-    }
-
-    @Test
-    void anExemptRecipientIsLoggedAsSuchWithTheReasonItWouldHaveBeenRefused() {
-        TransactionRecord record = transaction().recipient("postmaster@example.org")
-                .refusedRecipient("bob@example.org").exemptRecipient("postmaster@example.org")
-                .spf(verdict(SpfIdentity.MAILFROM, SpfResult.FAIL, "-all")).wouldReject("spf_fail")
-                .build(TransactionRecord.Status.RELAYED, new Reply(250, "2.0.0 Ok"), Duration.ofMillis(9));
-        assertEquals(TIME + " spfgate: id=7Q2XK4 client=mail.example.com[192.0.2.1] helo=mail.example.com"
-                + " from=<alice@example.com> to=<postmaster@example.org> refused_to=<bob@example.org>"
-                + " exempt_to=<postmaster@example.org> spf=fail mechanism=\"-all\" status=relayed"
-                + " would_reject=spf_fail reply=\"250 2.0.0 Ok\" delay=0.009s", textLine(record));
-        assertEquals("{\"time\":\"" + TIME + "\",\"id\":\"7Q2XK4\",\"client_ip\":\"192.0.2.1\","
-                + "\"client_name\":\"mail.example.com\",\"helo\":\"mail.example.com\",\"from\":\"alice@example.com\","
-                + "\"to\":[\"postmaster@example.org\"],\"refused_to\":[\"bob@example.org\"],"
                 + "\"exempt_to\":[\"postmaster@example.org\"],\"spf\":\"fail\",\"mechanism\":\"-all\","
                 + "\"status\":\"relayed\",\"would_reject\":\"spf_fail\",\"reply_code\":250,"
-                + "\"reply\":\"250 2.0.0 Ok\",\"delay\":0.009}",
+                + "\"reply\":\"250 2.0.0 Ok: queued as Q1\",\"downstream_id\":\"Q1\",\"size\":100,\"delay\":0.009}",
                 line(record, LogConfig.Format.JSON));
     }
 

@@ -111,10 +111,16 @@ class SmtpDownstreamFailureTest {
 
     @Test
     void aMultiLineRefusalOfARecipientIsJoinedIntoOneLine() throws Exception {
-        server.rcptReply = a -> "550-5.1.1 <" + a + ">: Recipient address rejected:\r\n550 5.1.1 User unknown in virtual mailbox table";
+        assertEquals(new Reply(550, "5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in virtual mailbox table"),
+                recipientReplyWhenTheServerSays("550-5.1.1 <nobody@example.org>: Recipient address rejected:\r\n"
+                        + "550 5.1.1 User unknown in virtual mailbox table"));
+    }
+
+    /** Our reply to {@code RCPT TO:<nobody@example.org>} when the internal server answers it with {@code serverReply}. */
+    private Reply recipientReplyWhenTheServerSays(String serverReply) throws Exception {
+        server.rcptReply = a -> serverReply;
         try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
-            assertEquals(new Reply(550, "5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in virtual mailbox table"),
-                    t.recipient("nobody@example.org"));
+            return t.recipient("nobody@example.org");
         }
     }
 
@@ -136,19 +142,14 @@ class SmtpDownstreamFailureTest {
 
     @Test
     void a421FromTheInternalServerReachesTheClientAs451WithItsText() throws Exception {
-        server.rcptReply = a -> "421 4.3.2 Service shutting down";
-        try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
-            assertEquals(new Reply(451, "4.3.2 Service shutting down"), t.recipient("bob@example.org"));
-        }
+        assertEquals(new Reply(451, "4.3.2 Service shutting down"),
+                recipientReplyWhenTheServerSays("421 4.3.2 Service shutting down"));
     }
 
     @Test
     void aRecipientRefusalWhoseTextLooksLikeOursIsStillTheInternalServersReply() throws Exception {
-        server.rcptReply = a -> "451 4.4.1 <" + a + ">: mailbox server down, try later";
-        try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
-            assertEquals(new Reply(451, "4.4.1 <bob@example.org>: mailbox server down, try later"),
-                    t.recipient("bob@example.org"));
-        }
+        assertEquals(new Reply(451, "4.4.1 <nobody@example.org>: mailbox server down, try later"),
+                recipientReplyWhenTheServerSays("451 4.4.1 <nobody@example.org>: mailbox server down, try later"));
     }
 
     @Test
