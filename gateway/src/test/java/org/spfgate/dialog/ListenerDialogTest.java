@@ -3,6 +3,13 @@ package org.spfgate.dialog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.spfgate.dialog.Dialogs.DATA;
+import static org.spfgate.dialog.Dialogs.GREETING;
+import static org.spfgate.dialog.Dialogs.HELO;
+import static org.spfgate.dialog.Dialogs.MAIL_FROM_ALICE;
+import static org.spfgate.dialog.Dialogs.RCPT_TO_BOB;
+import static org.spfgate.dialog.Dialogs.READY_FOR_MESSAGE;
+import static org.spfgate.dialog.Dialogs.ehlo;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -77,18 +84,9 @@ class ListenerDialogTest {
             gw.internal.dataDelayMillis = 1500; // the internal server takes its time with the final dot
             SmtpClient busy = gw.connect();
             SmtpClient idle = gw.connect();
-            idle.script("""
-                    S: 220 mx.gateway.test ESMTP spfgate
-                    C: HELO mail.sender.test
-                    S: 250 mx.gateway.test
-                    """);
-            busy.script(RelayDialogTest.HELLO + """
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
-            busy.sendRaw("Subject: in flight\r\n\r\nbody\r\n.\r\n");
+            idle.script(HELO);
+            busy.script(READY_FOR_MESSAGE);
+            busy.sendMessage("Subject: in flight\r\n\r\nbody\r\n");
             Thread.sleep(300); // the message is with the internal server now
             var address = gw.address();
             CompletableFuture<Void> shutdown = CompletableFuture.runAsync(() -> gw.gateway.shutdown(Duration.ofSeconds(10)));
@@ -114,12 +112,7 @@ class ListenerDialogTest {
     void shutdownDeadlineCutsADataStillArrivingAndNothingIsDelivered() throws Exception {
         try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
                 SmtpClient slow = gw.connect()) {
-            slow.script(RelayDialogTest.HELLO + """
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
+            slow.script(READY_FOR_MESSAGE);
             slow.sendRaw("Subject: never finished\r\n\r\nhalf a body\r\n");
             gw.gateway.shutdown(Duration.ofMillis(300));
             assertTrue(slow.closedByServer());
@@ -147,18 +140,13 @@ class ListenerDialogTest {
                 try (SmtpClient c = SmtpClient.connect(gateway.smtpAddresses().get(0))) {
                     // forged.test designates 192.0.2.0/24: the proxied client passes
                     c.sendRaw("PROXY TCP4 192.0.2.10 127.0.0.1 40000 25\r\n");
-                    c.script("""
-                            S: 220 mx.gateway.test ESMTP spfgate
+                    c.script(GREETING + """
                             C: HELO client.example
                             S: 250 mx.gateway.test
                             C: MAIL FROM:<someone@forged.test>
                             S: 250 2.1.0 Sender OK
-                            C: RCPT TO:<bob@ours.test>
-                            S: 250 Ok
-                            C: DATA
-                            S: 354 End data with <CR><LF>.<CR><LF>
-                            """);
-                    c.sendRaw("Subject: via LB\r\n\r\nx\r\n.\r\n");
+                            """ + RCPT_TO_BOB + DATA);
+                    c.sendMessage("Subject: via LB\r\n\r\nx\r\n");
                     c.expectLine("250 2.0.0 Ok: queued as Q...");
                 }
                 String text = internal.deliveries().get(0).text();
@@ -189,8 +177,7 @@ class ListenerDialogTest {
                     """.formatted(pem[0], pem[1], internal.port(), dns.port(), dir.resolve("log")), "tls test"));
             try (Gateway gateway = Gateway.start(config);
                     SmtpClient plain = SmtpClient.connect(gateway.smtpAddresses().get(0))) {
-                plain.script("""
-                        S: 220 mx.gateway.test ESMTP spfgate
+                plain.script(GREETING + """
                         C: EHLO mail.sender.test
                         S: 250-mx.gateway.test
                         S: 250-PIPELINING
@@ -208,21 +195,8 @@ class ListenerDialogTest {
                 plain.script("""
                         C: MAIL FROM:<alice@sender.test>
                         S: 503 5.5.1 Send HELO or EHLO first
-                        C: EHLO mail.sender.test
-                        S: 250-mx.gateway.test
-                        S: 250-PIPELINING
-                        S: 250-SIZE 50000000
-                        S: 250-8BITMIME
-                        S: 250-ENHANCEDSTATUSCODES
-                        S: 250 SMTPUTF8
-                        C: MAIL FROM:<alice@sender.test>
-                        S: 250 2.1.0 Sender OK
-                        C: RCPT TO:<bob@ours.test>
-                        S: 250 Ok
-                        C: DATA
-                        S: 354 End data with <CR><LF>.<CR><LF>
-                        """);
-                plain.sendRaw("Subject: secret\r\n\r\nx\r\n.\r\n");
+                        """ + ehlo("mail.sender.test", 50_000_000) + MAIL_FROM_ALICE + RCPT_TO_BOB + DATA);
+                plain.sendMessage("Subject: secret\r\n\r\nx\r\n");
                 plain.expectLine("250 2.0.0 Ok: queued as Q...");
                 String text = internal.deliveries().get(0).text().replace("\r\n ", " ");
                 assertTrue(text.contains("with ESMTPS id"), text);
@@ -234,13 +208,11 @@ class ListenerDialogTest {
     void withoutARelayMessagesAreWrittenToTheDeliveryDirectoryWithOurHeaders() throws Exception {
         try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).deliverToDirectory().start()) {
             try (SmtpClient c = gw.connect()) {
-                c.script(RelayDialogTest.HELLO + """
+                c.script(HELO + MAIL_FROM_ALICE + """
                         C: RCPT TO:<bob@ours.test>
                         S: 250 ...
-                        C: DATA
-                        S: 354 End data with <CR><LF>.<CR><LF>
-                        """);
-                c.sendRaw("Subject: to a file\r\n\r\nbody\r\n.\r\n");
+                        """ + DATA);
+                c.sendMessage("Subject: to a file\r\n\r\nbody\r\n");
                 c.expectLine("250 ...");
             }
             List<Path> files;
@@ -264,12 +236,7 @@ class ListenerDialogTest {
                 assertTrue(idle.closedByServer());
             }
             try (SmtpClient stalled = gw.connect()) {
-                stalled.script(RelayDialogTest.HELLO + """
-                        C: RCPT TO:<bob@ours.test>
-                        S: 250 Ok
-                        C: DATA
-                        S: 354 End data with <CR><LF>.<CR><LF>
-                        """);
+                stalled.script(READY_FOR_MESSAGE);
                 stalled.sendRaw("Subject: stalled\r\n\r\nand then nothing");
                 stalled.expectLine("421 4.4.2 Timeout waiting for data, closing connection");
                 assertTrue(stalled.closedByServer());
@@ -295,14 +262,11 @@ class ListenerDialogTest {
                 c.script("""
                         C: HELO mail.sender.test
                         S: 250 ...
-                        C: MAIL FROM:<alice@sender.test>
-                        S: 250 2.1.0 Sender OK
+                        """ + MAIL_FROM_ALICE + """
                         C: RCPT TO:<newcomer@example.test>
                         S: 250 ...
-                        C: DATA
-                        S: 354 End data with <CR><LF>.<CR><LF>
-                        """);
-                c.sendRaw("Subject: first message\r\n\r\nhello\r\n.\r\n");
+                        """ + DATA);
+                c.sendMessage("Subject: first message\r\n\r\nhello\r\n");
                 c.expectLine("250 ...");
             }
             try (var files = Files.list(dir.resolve("delivered"))) {
@@ -341,8 +305,7 @@ class ListenerDialogTest {
                 assertEquals(2, gateway.smtpAddresses().size());
                 for (var address : gateway.smtpAddresses()) {
                     try (SmtpClient c = SmtpClient.connect(address)) {
-                        c.script("""
-                                S: 220 mx.gateway.test ESMTP spfgate
+                        c.script(GREETING + """
                                 C: HELO client.test
                                 S: 250 mx.gateway.test
                                 C: MAIL FROM:<someone@v6.test>
