@@ -15,16 +15,18 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spfgate.config.ConfigDefaults;
@@ -32,7 +34,6 @@ import org.spfgate.config.ConfigLoader;
 import org.spfgate.config.DnsConfig;
 import org.spfgate.config.HostPort;
 import org.spfgate.config.MetricsConfig;
-import org.spfgate.config.ServerConfig;
 import org.spfgate.config.GatewayConfig;
 import org.spfgate.listener.Gateway;
 import org.spfgate.testdns.TestDnsServer;
@@ -125,17 +126,8 @@ class ListenerDialogTest {
     void proxyProtocolFromAListedLoadBalancerGivesTheClientAddressToSpf(@TempDir Path dir) throws Exception {
         try (TestDnsServer dns = TestDnsServer.start(Zones.standard());
                 InternalMailServer internal = new InternalMailServer()) {
-            GatewayConfig config = GatewayUnderTest.onAnyFreePort(ConfigLoader.parse("""
-                    server:
-                      hostname: mx.gateway.test
-                      listen: ["127.0.0.1:2525"]
-                      proxy_protocol: [127.0.0.0/8]
-                    domains: [ours.test]
-                    relay: { host: 127.0.0.1, port: %d, tls: none }
-                    dns: { servers: ["127.0.0.1:%d"], query_timeout: 300ms }
-                    metrics: { listen: null }
-                    log: { file: "%s" }
-                    """.formatted(internal.port(), dns.port(), dir.resolve("log")), "proxy test"));
+            GatewayConfig config = GatewayUnderTest.onAnyFreePort(
+                    smallConfig(internal, dns, dir, "proxy_protocol: [127.0.0.0/8]"));
             try (Gateway gateway = Gateway.start(config)) {
                 try (SmtpClient c = SmtpClient.connect(gateway.smtpAddresses().get(0))) {
                     // forged.test designates 192.0.2.0/24: the proxied client passes
@@ -164,17 +156,8 @@ class ListenerDialogTest {
         Path[] pem = selfSignedPem(dir);
         try (TestDnsServer dns = TestDnsServer.start(Zones.standard());
                 InternalMailServer internal = new InternalMailServer()) {
-            GatewayConfig config = GatewayUnderTest.onAnyFreePort(ConfigLoader.parse("""
-                    server:
-                      hostname: mx.gateway.test
-                      listen: ["127.0.0.1:2525"]
-                      tls: { certificate: "%s", key: "%s" }
-                    domains: [ours.test]
-                    relay: { host: 127.0.0.1, port: %d, tls: none }
-                    dns: { servers: ["127.0.0.1:%d"], query_timeout: 300ms }
-                    metrics: { listen: null }
-                    log: { file: "%s" }
-                    """.formatted(pem[0], pem[1], internal.port(), dns.port(), dir.resolve("log")), "tls test"));
+            GatewayConfig config = GatewayUnderTest.onAnyFreePort(smallConfig(internal, dns, dir,
+                    "tls: { certificate: \"%s\", key: \"%s\" }".formatted(pem[0], pem[1])));
             try (Gateway gateway = Gateway.start(config);
                     SmtpClient plain = SmtpClient.connect(gateway.smtpAddresses().get(0))) {
                 plain.script(GREETING + """
@@ -189,7 +172,7 @@ class ListenerDialogTest {
                         C: STARTTLS
                         S: 220 Ready to start TLS
                         """);
-                SSLSocket tls = plain.startTls(trustAll());
+                SSLSocket tls = plain.startTls(trusting(pem[0]));
                 assertTrue(List.of("TLSv1.2", "TLSv1.3").contains(tls.getSession().getProtocol()),
                         tls.getSession().getProtocol());
                 plain.script("""
@@ -285,22 +268,7 @@ class ListenerDialogTest {
     void everyListenAddressServesAndAnIpv6ClientIsCheckedWithItsIpv6Address(@TempDir Path dir) throws Exception {
         try (TestDnsServer dns = TestDnsServer.start(Zones.standard().txt("v6.test", "v=spf1 ip6:::1 -all"));
                 InternalMailServer internal = new InternalMailServer()) {
-            GatewayConfig parsed = ConfigLoader.parse("""
-                    server:
-                      hostname: mx.gateway.test
-                      listen: ["127.0.0.1:2525", "[::1]:2525"]
-                    domains: [ours.test]
-                    relay: { host: 127.0.0.1, port: %d, tls: none }
-                    dns: { servers: ["127.0.0.1:%d"], query_timeout: 300ms }
-                    metrics: { listen: null }
-                    log: { file: "%s" }
-                    """.formatted(internal.port(), dns.port(), dir.resolve("log")), "two listeners");
-            ServerConfig s = parsed.server();
-            GatewayConfig config = new GatewayConfig(new ServerConfig(s.hostname(),
-                    List.of(new HostPort("127.0.0.1", 0), new HostPort("::1", 0)), s.maxConnections(),
-                    s.maxConnectionsPerIp(), s.maxMessageSize(), s.maxRecipients(), s.timeouts(), s.tls(),
-                    s.proxyProtocol(), s.bareLineEndings()), parsed.domains(), parsed.relay(),
-                    parsed.deliverToDirectory(), parsed.dns(), parsed.spf(), parsed.trusted(), parsed.metrics(), parsed.log());
+            GatewayConfig config = GatewayUnderTest.onFreePorts(smallConfig(internal, dns, dir), "127.0.0.1", "::1");
             try (Gateway gateway = Gateway.start(config)) {
                 assertEquals(2, gateway.smtpAddresses().size());
                 for (var address : gateway.smtpAddresses()) {
@@ -348,22 +316,38 @@ class ListenerDialogTest {
         return new Path[] {cert, key};
     }
 
-    static SSLContext trustAll() throws Exception {
+    /** A client's TLS that trusts this certificate only: the gateway must present the one it was given. */
+    static SSLContext trusting(Path certificate) throws Exception {
+        KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+        anchors.load(null, null);
+        try (var in = Files.newInputStream(certificate)) {
+            anchors.setCertificateEntry("gateway", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(anchors);
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+        context.init(null, trust.getTrustManagers(), null);
         return context;
+    }
+
+    /**
+     * The config of a test that starts its own {@link Gateway}: our hostname, one domain, the
+     * internal server and the test DNS server on loopback, no metrics listener; {@code serverLines}
+     * go into {@code server:}.
+     */
+    private static GatewayConfig smallConfig(InternalMailServer internal, TestDnsServer dns, Path dir,
+            String... serverLines) throws Exception {
+        return ConfigLoader.parse("""
+                server:
+                  hostname: mx.gateway.test
+                  listen: ["127.0.0.1:2525"]
+                %s
+                domains: [ours.test]
+                relay: { host: 127.0.0.1, port: %d, tls: none }
+                dns: { servers: ["127.0.0.1:%d"], query_timeout: 300ms }
+                metrics: { listen: null }
+                log: { file: "%s" }
+                """.formatted(Stream.of(serverLines).map(line -> "  " + line + "\n").collect(Collectors.joining()),
+                internal.port(), dns.port(), dir.resolve("log")), "listener dialog test");
     }
 }

@@ -33,6 +33,12 @@ class SpfDialogTest {
         gw.close();
     }
 
+    /** A sender whose domain's SPF fails 127.0.0.1 with an explanation of its own (exp=). */
+    private static final String MAIL_FROM_MALLORY = """
+            C: MAIL FROM:<mallory@forged.test>
+            S: 250 2.1.0 Sender OK
+            """;
+
     private static final String MESSAGE = "Subject: hello\r\nFrom: <alice@sender.test>\r\n\r\nHi Bob.\r\n";
 
     private int delivered() {
@@ -89,9 +95,7 @@ class SpfDialogTest {
         int before = delivered();
         int seenBefore = gw.internal.recipientsSeen().size();
         try (SmtpClient c = gw.connect()) {
-            c.script(EHLO + """
-                    C: MAIL FROM:<mallory@forged.test>
-                    S: 250 2.1.0 Sender OK
+            c.script(EHLO + MAIL_FROM_MALLORY + """
                     C: RCPT TO:<bob@ours.test>
                     S: 550 5.7.23 forged.test never sends mail from 127.0.0.1
                     C: DATA
@@ -122,9 +126,7 @@ class SpfDialogTest {
     void failToPostmasterIsDeliveredBecausePostmasterIsExempt() throws Exception {
         int before = delivered();
         try (SmtpClient c = gw.connect()) {
-            c.script(EHLO + """
-                    C: MAIL FROM:<mallory@forged.test>
-                    S: 250 2.1.0 Sender OK
+            c.script(EHLO + MAIL_FROM_MALLORY + """
                     C: RCPT TO:<bob@ours.test>
                     S: 550 5.7.23 forged.test never sends mail from 127.0.0.1
                     C: RCPT TO:<postmaster@ours.test>
@@ -143,9 +145,7 @@ class SpfDialogTest {
     void theBarePostmasterOfRfc5321IsReachableEvenForAFailingSender() throws Exception {
         int before = delivered();
         try (SmtpClient c = gw.connect()) {
-            c.script(EHLO + """
-                    C: MAIL FROM:<mallory@forged.test>
-                    S: 250 2.1.0 Sender OK
+            c.script(EHLO + MAIL_FROM_MALLORY + """
                     C: RCPT TO:<Postmaster>
                     S: 250 Ok
                     """ + DATA);
