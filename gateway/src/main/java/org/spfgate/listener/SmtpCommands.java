@@ -85,14 +85,31 @@ final class SmtpCommands {
         }
     }
 
-    /** During a graceful shutdown: 421 4.3.2 for every command outside a transaction. */
-    private static final class GuardedCommand implements Command {
-        private final Command wrapped;
-        private final ConnectionGate gate;
+    /** One of SubEtha's commands with something of ours around it: its name and help stay SubEtha's. */
+    private abstract static class CommandAround implements Command {
+        final Command wrapped;
+        final ConnectionGate gate;
 
-        GuardedCommand(Command wrapped, ConnectionGate gate) {
+        CommandAround(Command wrapped, ConnectionGate gate) {
             this.wrapped = wrapped;
             this.gate = gate;
+        }
+
+        @Override
+        public HelpMessage getHelp() throws CommandException {
+            return wrapped.getHelp();
+        }
+
+        @Override
+        public String getName() {
+            return wrapped.getName();
+        }
+    }
+
+    /** During a graceful shutdown: 421 4.3.2 for every command outside a transaction. */
+    private static final class GuardedCommand extends CommandAround {
+        GuardedCommand(Command wrapped, ConnectionGate gate) {
+            super(wrapped, gate);
         }
 
         @Override
@@ -116,16 +133,6 @@ final class SmtpCommands {
             if (drop[0] != null) {
                 throw drop[0];
             }
-        }
-
-        @Override
-        public HelpMessage getHelp() throws CommandException {
-            return wrapped.getHelp();
-        }
-
-        @Override
-        public String getName() {
-            return wrapped.getName();
         }
     }
 
@@ -261,13 +268,9 @@ final class SmtpCommands {
     }
 
     /** STARTTLS is SubEtha's; afterwards the session forgets the HELO and records the TLS. */
-    private static final class StartTlsCommand implements Command {
-        private final Command wrapped;
-        private final ConnectionGate gate;
-
+    private static final class StartTlsCommand extends CommandAround {
         StartTlsCommand(Command wrapped, ConnectionGate gate) {
-            this.wrapped = wrapped;
-            this.gate = gate;
+            super(wrapped, gate);
         }
 
         @Override
@@ -277,16 +280,6 @@ final class SmtpCommands {
             if (!before && session.isTLSStarted()) {
                 smtp(gate, session).tlsStarted();
             }
-        }
-
-        @Override
-        public HelpMessage getHelp() throws CommandException {
-            return wrapped.getHelp();
-        }
-
-        @Override
-        public String getName() {
-            return wrapped.getName();
         }
     }
 
