@@ -38,6 +38,9 @@ class RelayDialogTest {
         gw.close();
     }
 
+    /** HELO and a passing sender, under the name dialog tests on other branches use. */
+    static final String HELLO = HELO + MAIL_FROM_ALICE;
+
     static final String MESSAGE = "Subject: relay test\r\n\r\nbody line\r\n";
 
     @ParameterizedTest(name = "RCPT TO:<{0}> is refused: {1}")
