@@ -85,27 +85,6 @@ final class SmtpCommands {
         }
     }
 
-    /** One of SubEtha's commands with something of ours around it: its name and help stay SubEtha's. */
-    private abstract static class CommandAround implements Command {
-        final Command wrapped;
-        final ConnectionGate gate;
-
-        CommandAround(Command wrapped, ConnectionGate gate) {
-            this.wrapped = wrapped;
-            this.gate = gate;
-        }
-
-        @Override
-        public HelpMessage getHelp() throws CommandException {
-            return wrapped.getHelp();
-        }
-
-        @Override
-        public String getName() {
-            return wrapped.getName();
-        }
-    }
-
     /** During a graceful shutdown: 421 4.3.2 for every command outside a transaction. */
     private static final class GuardedCommand extends CommandAround {
         GuardedCommand(Command wrapped, ConnectionGate gate) {
@@ -264,6 +243,27 @@ final class SmtpCommands {
                 }
             }
             send(session, reply);
+        }
+    }
+
+    /** One of SubEtha's commands with something of ours around it: its name and help stay SubEtha's. */
+    private abstract static class CommandAround implements Command {
+        final Command wrapped;
+        final ConnectionGate gate;
+
+        CommandAround(Command wrapped, ConnectionGate gate) {
+            this.wrapped = wrapped;
+            this.gate = gate;
+        }
+
+        @Override
+        public HelpMessage getHelp() throws CommandException {
+            return wrapped.getHelp();
+        }
+
+        @Override
+        public String getName() {
+            return wrapped.getName();
         }
     }
 
