@@ -86,9 +86,13 @@ final class SmtpCommands {
     }
 
     /** During a graceful shutdown: 421 4.3.2 for every command outside a transaction. */
-    private static final class GuardedCommand extends CommandAround {
+    private static final class GuardedCommand implements Command {
+        private final Command wrapped;
+        private final ConnectionGate gate;
+
         GuardedCommand(Command wrapped, ConnectionGate gate) {
-            super(wrapped, gate);
+            this.wrapped = wrapped;
+            this.gate = gate;
         }
 
         @Override
@@ -112,6 +116,16 @@ final class SmtpCommands {
             if (drop[0] != null) {
                 throw drop[0];
             }
+        }
+
+        @Override
+        public HelpMessage getHelp() throws CommandException {
+            return wrapped.getHelp();
+        }
+
+        @Override
+        public String getName() {
+            return wrapped.getName();
         }
     }
 
@@ -246,14 +260,23 @@ final class SmtpCommands {
         }
     }
 
-    /** One of SubEtha's commands with something of ours around it: its name and help stay SubEtha's. */
-    private abstract static class CommandAround implements Command {
-        final Command wrapped;
-        final ConnectionGate gate;
+    /** STARTTLS is SubEtha's; afterwards the session forgets the HELO and records the TLS. */
+    private static final class StartTlsCommand implements Command {
+        private final Command wrapped;
+        private final ConnectionGate gate;
 
-        CommandAround(Command wrapped, ConnectionGate gate) {
+        StartTlsCommand(Command wrapped, ConnectionGate gate) {
             this.wrapped = wrapped;
             this.gate = gate;
+        }
+
+        @Override
+        public void execute(String commandString, Session session) throws IOException, DropConnectionException {
+            boolean before = session.isTLSStarted();
+            wrapped.execute(commandString, session);
+            if (!before && session.isTLSStarted()) {
+                smtp(gate, session).tlsStarted();
+            }
         }
 
         @Override
@@ -264,22 +287,6 @@ final class SmtpCommands {
         @Override
         public String getName() {
             return wrapped.getName();
-        }
-    }
-
-    /** STARTTLS is SubEtha's; afterwards the session forgets the HELO and records the TLS. */
-    private static final class StartTlsCommand extends CommandAround {
-        StartTlsCommand(Command wrapped, ConnectionGate gate) {
-            super(wrapped, gate);
-        }
-
-        @Override
-        public void execute(String commandString, Session session) throws IOException, DropConnectionException {
-            boolean before = session.isTLSStarted();
-            wrapped.execute(commandString, session);
-            if (!before && session.isTLSStarted()) {
-                smtp(gate, session).tlsStarted();
-            }
         }
     }
 
