@@ -365,32 +365,29 @@ public final class OwnAuthenticationResultsFilter extends InputStream {
     }
 
     private void keep(byte b) {
-        if (fieldLength == field.length) {
-            field = Arrays.copyOf(field, field.length * 2);
-        }
+        field = withRoom(field, fieldLength + 1);
         field[fieldLength++] = b;
     }
 
     private void keep(byte[] b, int off, int len) {
-        if (fieldLength + len > field.length) {
-            field = Arrays.copyOf(field, Math.max(field.length * 2, fieldLength + len));
-        }
+        field = withRoom(field, fieldLength + len);
         System.arraycopy(b, off, field, fieldLength, len);
         fieldLength += len;
     }
 
     private void emit(byte b) {
-        if (outLimit == output.length) {
-            output = Arrays.copyOf(output, output.length * 2);
-        }
+        output = withRoom(output, outLimit + 1);
         output[outLimit++] = b;
     }
 
     private void emit(byte[] b, int off, int len) {
-        if (outLimit + len > output.length) {
-            output = Arrays.copyOf(output, Math.max(output.length * 2, outLimit + len));
-        }
+        output = withRoom(output, outLimit + len);
         System.arraycopy(b, off, output, outLimit, len);
         outLimit += len;
+    }
+
+    /** The buffer itself when {@code needed} bytes fit, else a copy at least twice as large. */
+    private static byte[] withRoom(byte[] buffer, int needed) {
+        return needed <= buffer.length ? buffer : Arrays.copyOf(buffer, Math.max(buffer.length * 2, needed));
     }
 }

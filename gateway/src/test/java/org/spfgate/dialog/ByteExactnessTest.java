@@ -3,6 +3,9 @@ package org.spfgate.dialog;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.spfgate.dialog.Dialogs.DATA;
+import static org.spfgate.dialog.Dialogs.HELO;
+import static org.spfgate.dialog.Dialogs.RCPT_TO_BOB;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -69,17 +72,10 @@ class ByteExactnessTest {
     private byte[] relay(byte[] message) throws Exception {
         int before = gw.internal.deliveries().size();
         try (SmtpClient c = gw.connect()) {
-            c.script("""
-                    S: 220 mx.gateway.test ESMTP spfgate
-                    C: HELO mail.sender.test
-                    S: 250 mx.gateway.test
+            c.script(HELO + """
                     C: MAIL FROM:<alice@sender.test> BODY=8BITMIME
                     S: 250 2.1.0 Sender OK
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
+                    """ + RCPT_TO_BOB + DATA);
             c.sendRaw(dotStuffed(message));
             c.expectLine("250 2.0.0 Ok: queued as Q...");
         }

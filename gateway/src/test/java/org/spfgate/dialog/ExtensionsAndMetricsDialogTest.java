@@ -1,6 +1,9 @@
 package org.spfgate.dialog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.spfgate.dialog.Dialogs.EHLO;
+import static org.spfgate.dialog.Dialogs.QUIT;
+import static org.spfgate.dialog.Dialogs.READY_FOR_MESSAGE;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -62,15 +65,7 @@ class ExtensionsAndMetricsDialogTest {
         try (ServerSocket legacy = legacyInternalServer();
                 GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).relayTo(legacy.getLocalPort()).start();
                 SmtpClient c = gw.connect()) {
-            c.script("""
-                    S: 220 mx.gateway.test ESMTP spfgate
-                    C: EHLO mail.sender.test
-                    S: 250-mx.gateway.test
-                    S: 250-PIPELINING
-                    S: 250-SIZE 1000000
-                    S: 250-8BITMIME
-                    S: 250-ENHANCEDSTATUSCODES
-                    S: 250 SMTPUTF8
+            c.script(EHLO + """
                     C: MAIL FROM:<alice@sender.test> SMTPUTF8
                     S: 553 5.6.7 ...
                     C: MAIL FROM:<alice@sender.test> BODY=8BITMIME
@@ -88,13 +83,8 @@ class ExtensionsAndMetricsDialogTest {
         try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start()) {
             String before = gw.gateway.metrics().scrape();
             try (SmtpClient c = gw.connect()) {
-                c.script(RelayDialogTest.HELLO + """
-                        C: RCPT TO:<bob@ours.test>
-                        S: 250 Ok
-                        C: DATA
-                        S: 354 End data with <CR><LF>.<CR><LF>
-                        """);
-                c.sendRaw("Subject: counted\r\n\r\nx\r\n.\r\n");
+                c.script(READY_FOR_MESSAGE);
+                c.sendMessage("Subject: counted\r\n\r\nx\r\n");
                 c.script("""
                         S: 250 2.0.0 Ok: queued as Q...
                         C: MAIL FROM:<mallory@forged.test>
@@ -109,9 +99,7 @@ class ExtensionsAndMetricsDialogTest {
                         S: 451 4.4.3 ...
                         C: RCPT TO:<bob@elsewhere.test>
                         S: 554 5.7.1 relaying denied
-                        C: QUIT
-                        S: 221 Bye
-                        """);
+                        """ + QUIT);
             }
             gw.awaitLogLine(l -> l.contains("from=<dave@slow.test>"));
             String after = gw.gateway.metrics().scrape();

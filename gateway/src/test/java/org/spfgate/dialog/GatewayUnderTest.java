@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.spfgate.config.ConfigLoader;
 import org.spfgate.config.GatewayConfig;
 import org.spfgate.config.HostPort;
@@ -81,8 +82,14 @@ final class GatewayUnderTest implements AutoCloseable {
 
     /** The config refuses port 0 (an operator never means it); tests need any free port. */
     static GatewayConfig onAnyFreePort(GatewayConfig c) {
+        return onFreePorts(c, "127.0.0.1");
+    }
+
+    /** {@link #onAnyFreePort}, listening on each of these addresses. */
+    static GatewayConfig onFreePorts(GatewayConfig c, String... hosts) {
         ServerConfig s = c.server();
-        ServerConfig server = new ServerConfig(s.hostname(), List.of(new HostPort("127.0.0.1", 0)), s.maxConnections(),
+        List<HostPort> listen = Stream.of(hosts).map(host -> new HostPort(host, 0)).toList();
+        ServerConfig server = new ServerConfig(s.hostname(), listen, s.maxConnections(),
                 s.maxConnectionsPerIp(), s.maxMessageSize(), s.maxRecipients(), s.timeouts(), s.tls(),
                 s.proxyProtocol(), s.bareLineEndings());
         return new GatewayConfig(server, c.domains(), c.relay(), c.deliverToDirectory(), c.dns(), c.spf(),

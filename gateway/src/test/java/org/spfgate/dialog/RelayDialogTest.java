@@ -2,6 +2,13 @@ package org.spfgate.dialog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.spfgate.dialog.Dialogs.DATA;
+import static org.spfgate.dialog.Dialogs.EHLO;
+import static org.spfgate.dialog.Dialogs.HELO;
+import static org.spfgate.dialog.Dialogs.MAIL_FROM_ALICE;
+import static org.spfgate.dialog.Dialogs.QUIT;
+import static org.spfgate.dialog.Dialogs.RCPT_TO_BOB;
+import static org.spfgate.dialog.Dialogs.READY_FOR_MESSAGE;
 
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -31,13 +38,8 @@ class RelayDialogTest {
         gw.close();
     }
 
-    static final String HELLO = """
-            S: 220 mx.gateway.test ESMTP spfgate
-            C: HELO mail.sender.test
-            S: 250 mx.gateway.test
-            C: MAIL FROM:<alice@sender.test>
-            S: 250 2.1.0 Sender OK
-            """;
+    /** HELO and a passing sender, under the name dialog tests on other branches use. */
+    static final String HELLO = HELO + MAIL_FROM_ALICE;
 
     static final String MESSAGE = "Subject: relay test\r\n\r\nbody line\r\n";
 
@@ -59,14 +61,12 @@ class RelayDialogTest {
         int before = gw.internal.deliveries().size();
         int seenBefore = gw.internal.recipientsSeen().size();
         try (SmtpClient c = gw.connect()) {
-            c.script(HELLO + """
+            c.script(HELO + MAIL_FROM_ALICE + """
                     C: RCPT TO:<%s>
                     S: %s
                     C: DATA
                     S: 554 5.5.1 No valid recipients
-                    C: QUIT
-                    S: 221 Bye
-                    """.formatted(address, reply));
+                    """.formatted(address, reply) + QUIT);
         }
         assertEquals(before, gw.internal.deliveries().size());
         assertEquals(seenBefore, gw.internal.recipientsSeen().size(), "a refused recipient never reaches the internal server");
@@ -76,15 +76,13 @@ class RelayDialogTest {
     void ourDomainInAnyCaseIsAcceptedAndForwardedExactlyAsWritten() throws Exception {
         int before = gw.internal.deliveries().size();
         try (SmtpClient c = gw.connect()) {
-            c.script(HELLO + """
+            c.script(HELO + MAIL_FROM_ALICE + """
                     C: RCPT TO:<Bob.Smith@OURS.Test>
                     S: 250 Ok
                     C: RCPT TO:<"john doe"@ours.test>
                     S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
-            c.sendRaw(MESSAGE + ".\r\n");
+                    """ + DATA);
+            c.sendMessage(MESSAGE);
             c.expectLine("250 2.0.0 Ok: queued as Q...");
         }
         assertEquals(List.of("Bob.Smith@OURS.Test", "\"john doe\"@ours.test"),
@@ -95,25 +93,15 @@ class RelayDialogTest {
     void internationalisedAddressesNeedSmtputf8AndThenReachTheInternalServerAsWritten() throws Exception {
         int before = gw.internal.deliveries().size();
         try (SmtpClient c = gw.connect()) {
-            c.script("""
-                    S: 220 mx.gateway.test ESMTP spfgate
-                    C: EHLO mail.sender.test
-                    S: 250-mx.gateway.test
-                    S: 250-PIPELINING
-                    S: 250-SIZE 1000000
-                    S: 250-8BITMIME
-                    S: 250-ENHANCEDSTATUSCODES
-                    S: 250 SMTPUTF8
+            c.script(EHLO + """
                     C: MAIL FROM:<ålice@sender.test>
                     S: 553 5.6.7 Non-ASCII address needs SMTPUTF8
                     C: MAIL FROM:<ålice@sender.test> SMTPUTF8
                     S: 250 2.1.0 Sender OK
                     C: RCPT TO:<δοκιμή@ours.test>
                     S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
-            c.sendRaw(MESSAGE + ".\r\n");
+                    """ + DATA);
+            c.sendMessage(MESSAGE);
             c.expectLine("250 2.0.0 Ok: queued as Q...");
         }
         InternalMailServer.Delivery d = gw.internal.deliveries().get(before);
@@ -125,20 +113,14 @@ class RelayDialogTest {
     void internalServerRefusingOneOfTwoRecipientsRefusesThatOneAndDeliversToTheOtherOnce() throws Exception {
         int before = gw.internal.deliveries().size();
         try (SmtpClient c = gw.connect()) {
-            c.script(HELLO + """
+            c.script(HELO + MAIL_FROM_ALICE + """
                     C: RCPT TO:<unknown.user@ours.test>
                     S: 550 5.1.1 <unknown.user@ours.test>: Recipient address rejected: User unknown
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
-            c.sendRaw(MESSAGE + ".\r\n");
+                    """ + RCPT_TO_BOB + DATA);
+            c.sendMessage(MESSAGE);
             c.script("""
                     S: 250 2.0.0 Ok: queued as Q...
-                    C: QUIT
-                    S: 221 Bye
-                    """);
+                    """ + QUIT);
         }
         List<InternalMailServer.Delivery> deliveries = gw.internal.deliveries();
         assertEquals(before + 1, deliveries.size());
@@ -150,20 +132,11 @@ class RelayDialogTest {
         int before = gw.internal.deliveries().size();
         gw.internal.afterData = InternalMailServer.AfterData.REJECT;
         try (SmtpClient c = gw.connect()) {
-            c.script(HELLO + """
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
-            c.sendRaw(MESSAGE + ".\r\n");
+            c.script(READY_FOR_MESSAGE);
+            c.sendMessage(MESSAGE);
             c.script("""
                     S: 554 5.7.1 Message content rejected by internal policy
-                    C: MAIL FROM:<alice@sender.test>
-                    S: 250 2.1.0 Sender OK
-                    C: QUIT
-                    S: 221 Bye
-                    """);
+                    """ + MAIL_FROM_ALICE + QUIT);
         } finally {
             gw.internal.afterData = InternalMailServer.AfterData.ACCEPT;
         }
@@ -175,32 +148,21 @@ class RelayDialogTest {
     void clientDroppingMidDataDeliversNothing() throws Exception {
         int before = gw.internal.deliveries().size();
         try (SmtpClient c = gw.connect()) {
-            c.script(HELLO + """
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
+            c.script(READY_FOR_MESSAGE);
             c.sendRaw("Subject: cut short\r\n\r\nfirst half of the body\r\n");
         } // closed without the final dot
         Thread.sleep(500);
         assertEquals(before, gw.internal.deliveries().size());
         // and the gateway still serves the next client
         try (SmtpClient c = gw.connect()) {
-            c.script(HELLO + """
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 Ok
-                    """);
+            c.script(HELO + MAIL_FROM_ALICE + RCPT_TO_BOB);
         }
     }
 
     @Test
     void noDataWithoutRecipientAndNoRecipientWithoutSender() throws Exception {
         try (SmtpClient c = gw.connect()) {
-            c.script("""
-                    S: 220 mx.gateway.test ESMTP spfgate
-                    C: HELO mail.sender.test
-                    S: 250 mx.gateway.test
+            c.script(HELO + """
                     C: RCPT TO:<bob@ours.test>
                     S: 503 5.5.1 Need MAIL before RCPT
                     C: DATA
@@ -223,15 +185,10 @@ class RelayDialogTest {
         }
         try (GatewayUnderTest down = GatewayUnderTest.with(Zones.standard()).relayTo(closedPort).start();
                 SmtpClient c = down.connect()) {
-            c.script("""
-                    S: 220 mx.gateway.test ESMTP spfgate
-                    C: HELO mail.sender.test
-                    S: 250 mx.gateway.test
+            c.script(HELO + """
                     C: MAIL FROM:<alice@sender.test>
                     S: 451 4.4.1 internal server unreachable, try again later
-                    C: QUIT
-                    S: 221 Bye
-                    """);
+                    """ + QUIT);
             assertTrue(down.gateway.metrics().scrape().contains("spfgate_relay_failures_total{reason=\"unreachable\"} 1.0"));
         }
     }
@@ -241,13 +198,8 @@ class RelayDialogTest {
         try (GatewayUnderTest slow = GatewayUnderTest.with(Zones.standard()).relayDataTimeout("1s").start()) {
             slow.internal.afterData = InternalMailServer.AfterData.HANG;
             try (SmtpClient c = slow.connect()) {
-                c.script(HELLO + """
-                        C: RCPT TO:<bob@ours.test>
-                        S: 250 Ok
-                        C: DATA
-                        S: 354 End data with <CR><LF>.<CR><LF>
-                        """);
-                c.sendRaw(MESSAGE + ".\r\n");
+                c.script(READY_FOR_MESSAGE);
+                c.sendMessage(MESSAGE);
                 c.expectLine("451 4.4.1 internal server did not answer in time, try again later");
             }
             assertEquals(0, slow.internal.deliveries().size());
@@ -271,10 +223,7 @@ class RelayDialogTest {
             });
             try (GatewayUnderTest down = GatewayUnderTest.with(Zones.standard()).relayTo(mute.getLocalPort()).start();
                     SmtpClient c = down.connect()) {
-                c.script("""
-                        S: 220 mx.gateway.test ESMTP spfgate
-                        C: HELO mail.sender.test
-                        S: 250 mx.gateway.test
+                c.script(HELO + """
                         C: MAIL FROM:<alice@sender.test>
                         S: 451 4.4.1 ...
                         """);

@@ -91,6 +91,11 @@ final class SmtpClient implements AutoCloseable {
         return sendRaw((line + "\r\n").getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Sends a message's text and the final {@code .<CRLF>} that ends it (RFC 5321 4.1.1.4). */
+    SmtpClient sendMessage(String message) throws IOException {
+        return sendRaw(message + ".\r\n");
+    }
+
     /** Sends the text's bytes (ISO-8859-1: one char, one byte) exactly. */
     SmtpClient sendRaw(String bytes) throws IOException {
         return sendRaw(bytes.getBytes(StandardCharsets.ISO_8859_1));

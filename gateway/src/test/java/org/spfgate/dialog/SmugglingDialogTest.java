@@ -2,6 +2,14 @@ package org.spfgate.dialog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.spfgate.dialog.Dialogs.DATA;
+import static org.spfgate.dialog.Dialogs.GREETING;
+import static org.spfgate.dialog.Dialogs.HELO;
+import static org.spfgate.dialog.Dialogs.MAIL_FROM_ALICE;
+import static org.spfgate.dialog.Dialogs.QUIT;
+import static org.spfgate.dialog.Dialogs.RCPT_TO_BOB;
+import static org.spfgate.dialog.Dialogs.READY_FOR_MESSAGE;
+import static org.spfgate.dialog.Dialogs.ehlo;
 
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -27,18 +35,6 @@ class SmugglingDialogTest {
         gw.close();
     }
 
-    private static final String READY = """
-            S: 220 mx.gateway.test ESMTP spfgate
-            C: HELO mail.sender.test
-            S: 250 mx.gateway.test
-            C: MAIL FROM:<alice@sender.test>
-            S: 250 2.1.0 Sender OK
-            C: RCPT TO:<bob@ours.test>
-            S: 250 Ok
-            C: DATA
-            S: 354 End data with <CR><LF>.<CR><LF>
-            """;
-
     /** A smuggled second transaction after a fake end of data. */
     private static final String SMUGGLED = "MAIL FROM:<ceo@sender.test>\r\nRCPT TO:<victim@ours.test>\r\nDATA\r\n"
             + "Subject: smuggled\r\n\r\nwire the money\r\n.\r\n";
@@ -46,13 +42,10 @@ class SmugglingDialogTest {
     private void assertOneMessageOnly(String fakeEnd) throws Exception {
         int before = gw.internal.deliveries().size();
         try (SmtpClient c = gw.connect()) {
-            c.script(READY);
+            c.script(READY_FOR_MESSAGE);
             c.sendRaw("Subject: innocent\r\n\r\nhello" + fakeEnd + SMUGGLED);
             c.expectLine("250 2.0.0 Ok: queued as Q...");
-            c.script("""
-                    C: QUIT
-                    S: 221 Bye
-                    """);
+            c.script(QUIT);
         }
         List<InternalMailServer.Delivery> deliveries = gw.internal.deliveries();
         assertEquals(before + 1, deliveries.size(), "the internal server must see exactly one message");
@@ -83,7 +76,7 @@ class SmugglingDialogTest {
         int before = gw.internal.deliveries().size();
         String body = ("z".repeat(70) + "\r\n").repeat(25); // 1800 bytes: several reads, under the limit
         try (SmtpClient c = gw.connect()) {
-            c.script(READY);
+            c.script(READY_FOR_MESSAGE);
             c.sendRaw("Subject: pipelined\r\n\r\n" + body + ".\r\nMAIL FROM:<alice@sender.test>\r\nRSET\r\nQUIT\r\n");
             c.script("""
                     S: 250 2.0.0 Ok: queued as Q...
@@ -100,7 +93,7 @@ class SmugglingDialogTest {
     void aTerminatorSplitAcrossPacketsIsStillTheEnd() throws Exception {
         int before = gw.internal.deliveries().size();
         try (SmtpClient c = gw.connect()) {
-            c.script(READY);
+            c.script(READY_FOR_MESSAGE);
             c.sendRaw("Subject: split\r\n\r\nline\r\n.");
             Thread.sleep(100);
             c.sendRaw("\r");
@@ -115,7 +108,7 @@ class SmugglingDialogTest {
     void bareLineEndingsAreNormalisedToCrlfBeforeTheRelay() throws Exception {
         int before = gw.internal.deliveries().size();
         try (SmtpClient c = gw.connect()) {
-            c.script(READY);
+            c.script(READY_FOR_MESSAGE);
             c.sendRaw("Subject: bare\r\n\r\none\ntwo\rthree\r\n.\r\n");
             c.expectLine("250 2.0.0 Ok: queued as Q...");
         }
@@ -127,15 +120,11 @@ class SmugglingDialogTest {
     void bareLineEndingsAreRefusedWith550WhenConfiguredAndTheSessionGoesOn() throws Exception {
         try (GatewayUnderTest strict = GatewayUnderTest.with(Zones.standard()).rejectBareLineEndings().start();
                 SmtpClient c = strict.connect()) {
-            c.script(READY);
+            c.script(READY_FOR_MESSAGE);
             c.sendRaw("Subject: bare\r\n\r\nhello\n.\r\n" + SMUGGLED);
             c.script("""
                     S: 550 5.6.0 Message contains a bare CR or LF
-                    C: MAIL FROM:<alice@sender.test>
-                    S: 250 2.1.0 Sender OK
-                    C: QUIT
-                    S: 221 Bye
-                    """);
+                    """ + MAIL_FROM_ALICE + QUIT);
             assertEquals(0, strict.internal.deliveries().size());
         }
     }
@@ -144,26 +133,18 @@ class SmugglingDialogTest {
     void tooLargeIsRefusedWith552AfterTheWholeMessageAndTheSessionContinuesCleanly() throws Exception {
         int before = gw.internal.deliveries().size();
         try (SmtpClient c = gw.connect()) {
-            c.script(READY);
+            c.script(READY_FOR_MESSAGE);
             // 3000 bytes of body (limit 2000), with a command line hidden inside the excess
             String big = "Subject: big\r\n\r\n" + ("x".repeat(98) + "\r\n").repeat(20)
                     + "RSET\r\nMAIL FROM:<evil@sender.test>\r\n" + ("y".repeat(98) + "\r\n").repeat(10);
-            c.sendRaw(big + ".\r\n");
+            c.sendMessage(big);
             c.script("""
                     S: 552 5.3.4 Message size exceeds fixed limit of 2000 bytes
-                    C: MAIL FROM:<alice@sender.test>
-                    S: 250 2.1.0 Sender OK
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
-            c.sendRaw("Subject: small\r\n\r\nfits\r\n.\r\n");
+                    """ + MAIL_FROM_ALICE + RCPT_TO_BOB + DATA);
+            c.sendMessage("Subject: small\r\n\r\nfits\r\n");
             c.script("""
                     S: 250 2.0.0 Ok: queued as Q...
-                    C: QUIT
-                    S: 221 Bye
-                    """);
+                    """ + QUIT);
         }
         List<InternalMailServer.Delivery> deliveries = gw.internal.deliveries();
         assertEquals(before + 1, deliveries.size());
@@ -173,15 +154,7 @@ class SmugglingDialogTest {
     @Test
     void declaredSizeOverTheLimitIsRefusedAtMail() throws Exception {
         try (SmtpClient c = gw.connect()) {
-            c.script("""
-                    S: 220 mx.gateway.test ESMTP spfgate
-                    C: EHLO mail.sender.test
-                    S: 250-mx.gateway.test
-                    S: 250-PIPELINING
-                    S: 250-SIZE 2000
-                    S: 250-8BITMIME
-                    S: 250-ENHANCEDSTATUSCODES
-                    S: 250 SMTPUTF8
+            c.script(GREETING + ehlo("mail.sender.test", 2000) + """
                     C: MAIL FROM:<alice@sender.test> SIZE=2001
                     S: 552 5.3.4 Message size exceeds fixed limit of 2000 bytes
                     C: MAIL FROM:<alice@sender.test> SIZE=1999 BODY=8BITMIME
@@ -193,12 +166,7 @@ class SmugglingDialogTest {
     @Test
     void tooManyRecipientsGets452() throws Exception {
         try (SmtpClient c = gw.connect()) {
-            c.script("""
-                    S: 220 mx.gateway.test ESMTP spfgate
-                    C: HELO mail.sender.test
-                    S: 250 mx.gateway.test
-                    C: MAIL FROM:<alice@sender.test>
-                    S: 250 2.1.0 Sender OK
+            c.script(HELO + MAIL_FROM_ALICE + """
                     C: RCPT TO:<a@ours.test>
                     S: 250 Ok
                     C: RCPT TO:<b@ours.test>
@@ -214,8 +182,7 @@ class SmugglingDialogTest {
     @Test
     void hostileHeloAndAddressesGetA501AndNoStackTrace() throws Exception {
         try (SmtpClient c = gw.connect()) {
-            c.script("""
-                    S: 220 mx.gateway.test ESMTP spfgate
+            c.script(GREETING + """
                     C: HELO bad\u0001name
                     S: 501 5.5.4 Invalid HELO name
                     C: HELO %s
@@ -257,18 +224,11 @@ class SmugglingDialogTest {
         }
         int before = gw.internal.deliveries().size();
         try (SmtpClient c = gw.connect()) {
-            c.script("""
-                    S: 220 mx.gateway.test ESMTP spfgate
+            c.script(GREETING + """
                     C: HELO x;identity=helo;receiver=evil(comment
                     S: 250 mx.gateway.test
-                    C: MAIL FROM:<alice@sender.test>
-                    S: 250 2.1.0 Sender OK
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
-            c.sendRaw("Subject: x\r\n\r\nbody\r\n.\r\n");
+                    """ + MAIL_FROM_ALICE + RCPT_TO_BOB + DATA);
+            c.sendMessage("Subject: x\r\n\r\nbody\r\n");
             c.expectLine("250 2.0.0 Ok: queued as Q...");
         }
         String text = gw.internal.deliveries().get(before).text();

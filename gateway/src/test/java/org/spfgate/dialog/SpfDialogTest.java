@@ -2,6 +2,13 @@ package org.spfgate.dialog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.spfgate.dialog.Dialogs.DATA;
+import static org.spfgate.dialog.Dialogs.EHLO;
+import static org.spfgate.dialog.Dialogs.GREETING;
+import static org.spfgate.dialog.Dialogs.MAIL_FROM_ALICE;
+import static org.spfgate.dialog.Dialogs.QUIT;
+import static org.spfgate.dialog.Dialogs.RCPT_TO_BOB;
+import static org.spfgate.dialog.Dialogs.ehlo;
 
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -26,15 +33,10 @@ class SpfDialogTest {
         gw.close();
     }
 
-    private static final String GREETING = """
-            S: 220 mx.gateway.test ESMTP spfgate
-            C: EHLO mail.sender.test
-            S: 250-mx.gateway.test
-            S: 250-PIPELINING
-            S: 250-SIZE 1000000
-            S: 250-8BITMIME
-            S: 250-ENHANCEDSTATUSCODES
-            S: 250 SMTPUTF8
+    /** A sender whose domain's SPF fails 127.0.0.1 with an explanation of its own (exp=). */
+    private static final String MAIL_FROM_MALLORY = """
+            C: MAIL FROM:<mallory@forged.test>
+            S: 250 2.1.0 Sender OK
             """;
 
     private static final String MESSAGE = "Subject: hello\r\nFrom: <alice@sender.test>\r\n\r\nHi Bob.\r\n";
@@ -43,27 +45,26 @@ class SpfDialogTest {
         return gw.internal.deliveries().size();
     }
 
-    @Test
-    void passIsDeliveredWithTheThreeHeadersInSpecOrder() throws Exception {
+    /** EHLO, MAIL FROM the sender, RCPT TO bob, the message and the internal server's 250: what it received. */
+    private InternalMailServer.Delivery deliveredFrom(String sender) throws Exception {
         int before = delivered();
         try (SmtpClient c = gw.connect()) {
-            c.script(GREETING + """
-                    C: MAIL FROM:<alice@sender.test>
+            c.script(EHLO + """
+                    C: MAIL FROM:<%s>
                     S: 250 2.1.0 Sender OK
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
-            c.sendRaw(MESSAGE + ".\r\n");
+                    """.formatted(sender) + RCPT_TO_BOB + DATA);
+            c.sendMessage(MESSAGE);
             c.script("""
                     S: 250 2.0.0 Ok: queued as Q...
-                    C: QUIT
-                    S: 221 Bye
-                    """);
+                    """ + QUIT);
         }
         assertEquals(before + 1, delivered());
-        InternalMailServer.Delivery d = gw.internal.deliveries().get(before);
+        return gw.internal.deliveries().get(before);
+    }
+
+    @Test
+    void passIsDeliveredWithTheThreeHeadersInSpecOrder() throws Exception {
+        InternalMailServer.Delivery d = deliveredFrom("alice@sender.test");
         assertEquals("alice@sender.test", d.sender());
         assertEquals(List.of("bob@ours.test"), d.recipients());
         String text = d.text();
@@ -94,16 +95,12 @@ class SpfDialogTest {
         int before = delivered();
         int seenBefore = gw.internal.recipientsSeen().size();
         try (SmtpClient c = gw.connect()) {
-            c.script(GREETING + """
-                    C: MAIL FROM:<mallory@forged.test>
-                    S: 250 2.1.0 Sender OK
+            c.script(EHLO + MAIL_FROM_MALLORY + """
                     C: RCPT TO:<bob@ours.test>
                     S: 550 5.7.23 forged.test never sends mail from 127.0.0.1
                     C: DATA
                     S: 554 5.5.1 No valid recipients
-                    C: QUIT
-                    S: 221 Bye
-                    """);
+                    """ + QUIT);
         }
         assertEquals(before, delivered());
         assertEquals(seenBefore, gw.internal.recipientsSeen().size(),
@@ -113,7 +110,7 @@ class SpfDialogTest {
     @Test
     void failWithoutExplanationGetsADefaultTextNamingDomainAndIp() throws Exception {
         try (SmtpClient c = gw.connect()) {
-            c.script(GREETING + """
+            c.script(EHLO + """
                     C: MAIL FROM:<someone@plainfail.test>
                     S: 250 2.1.0 Sender OK
                     C: RCPT TO:<bob@ours.test>
@@ -129,17 +126,13 @@ class SpfDialogTest {
     void failToPostmasterIsDeliveredBecausePostmasterIsExempt() throws Exception {
         int before = delivered();
         try (SmtpClient c = gw.connect()) {
-            c.script(GREETING + """
-                    C: MAIL FROM:<mallory@forged.test>
-                    S: 250 2.1.0 Sender OK
+            c.script(EHLO + MAIL_FROM_MALLORY + """
                     C: RCPT TO:<bob@ours.test>
                     S: 550 5.7.23 forged.test never sends mail from 127.0.0.1
                     C: RCPT TO:<postmaster@ours.test>
                     S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
-            c.sendRaw(MESSAGE + ".\r\n");
+                    """ + DATA);
+            c.sendMessage(MESSAGE);
             c.expectLine("250 2.0.0 Ok: queued as Q...");
         }
         assertEquals(before + 1, delivered());
@@ -152,15 +145,11 @@ class SpfDialogTest {
     void theBarePostmasterOfRfc5321IsReachableEvenForAFailingSender() throws Exception {
         int before = delivered();
         try (SmtpClient c = gw.connect()) {
-            c.script(GREETING + """
-                    C: MAIL FROM:<mallory@forged.test>
-                    S: 250 2.1.0 Sender OK
+            c.script(EHLO + MAIL_FROM_MALLORY + """
                     C: RCPT TO:<Postmaster>
                     S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
-            c.sendRaw(MESSAGE + ".\r\n");
+                    """ + DATA);
+            c.sendMessage(MESSAGE);
             c.expectLine("250 2.0.0 Ok: queued as Q...");
         }
         assertEquals(List.of("Postmaster"), gw.internal.deliveries().get(before).recipients());
@@ -168,20 +157,7 @@ class SpfDialogTest {
 
     @Test
     void softfailIsDeliveredByDefaultWithASoftfailHeader() throws Exception {
-        int before = delivered();
-        try (SmtpClient c = gw.connect()) {
-            c.script(GREETING + """
-                    C: MAIL FROM:<carol@soft.test>
-                    S: 250 2.1.0 Sender OK
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
-            c.sendRaw(MESSAGE + ".\r\n");
-            c.expectLine("250 2.0.0 Ok: queued as Q...");
-        }
-        String text = gw.internal.deliveries().get(before).text();
+        String text = deliveredFrom("carol@soft.test").text();
         assertTrue(text.contains("Received-SPF: softfail "), text);
         assertTrue(text.contains("spf=softfail"), text);
     }
@@ -190,7 +166,7 @@ class SpfDialogTest {
     void dnsTimeOutDefersWith451AndTemperror() throws Exception {
         int before = delivered();
         try (SmtpClient c = gw.connect()) {
-            c.script(GREETING + """
+            c.script(EHLO + """
                     C: MAIL FROM:<dave@slow.test>
                     S: 250 2.1.0 Sender OK
                     C: RCPT TO:<bob@ours.test>
@@ -202,32 +178,17 @@ class SpfDialogTest {
 
     @Test
     void permerrorIsDeliveredByDefault() throws Exception {
-        int before = delivered();
-        try (SmtpClient c = gw.connect()) {
-            c.script(GREETING + """
-                    C: MAIL FROM:<erin@broken.test>
-                    S: 250 2.1.0 Sender OK
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
-            c.sendRaw(MESSAGE + ".\r\n");
-            c.expectLine("250 2.0.0 Ok: queued as Q...");
-        }
-        assertTrue(gw.internal.deliveries().get(before).text().contains("Received-SPF: permerror "));
+        assertTrue(deliveredFrom("erin@broken.test").text().contains("Received-SPF: permerror "));
     }
 
     @Test
     void heloFailIsRefusedWithCheckHeloEvenWhenMailFromPasses() throws Exception {
         int before = delivered();
         try (SmtpClient c = gw.connect()) {
-            c.script("""
-                    S: 220 mx.gateway.test ESMTP spfgate
+            c.script(GREETING + """
                     C: HELO badhelo.test
                     S: 250 mx.gateway.test
-                    C: MAIL FROM:<alice@sender.test>
-                    S: 250 2.1.0 Sender OK
+                    """ + MAIL_FROM_ALICE + """
                     C: RCPT TO:<bob@ours.test>
                     S: 550 5.7.23 ...
                     """);
@@ -239,33 +200,17 @@ class SpfDialogTest {
     void nullSenderIsJudgedOnTheHeloIdentity() throws Exception {
         int before = delivered();
         try (SmtpClient c = gw.connect()) {
-            c.script("""
-                    S: 220 mx.gateway.test ESMTP spfgate
-                    C: EHLO badhelo.test
-                    S: 250-mx.gateway.test...
-                    S: 250-PIPELINING
-                    S: 250-SIZE 1000000
-                    S: 250-8BITMIME
-                    S: 250-ENHANCEDSTATUSCODES
-                    S: 250 SMTPUTF8
+            c.script(GREETING + ehlo("badhelo.test", 1_000_000) + """
                     C: MAIL FROM:<>
                     S: 250 2.1.0 Sender OK
                     C: RCPT TO:<bob@ours.test>
                     S: 550 5.7.23 ...
                     C: RSET
                     S: 250 Ok
-                    C: EHLO mail.sender.test
-                    S: 250-mx.gateway.test
-                    S: 250-PIPELINING
-                    S: 250-SIZE 1000000
-                    S: 250-8BITMIME
-                    S: 250-ENHANCEDSTATUSCODES
-                    S: 250 SMTPUTF8
+                    """ + ehlo("mail.sender.test", 1_000_000) + """
                     C: MAIL FROM:<>
                     S: 250 2.1.0 Sender OK
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 Ok
-                    """);
+                    """ + RCPT_TO_BOB);
         }
         assertEquals(before, delivered());
     }

@@ -3,6 +3,9 @@ package org.spfgate.dialog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.spfgate.dialog.Dialogs.DATA;
+import static org.spfgate.dialog.Dialogs.GREETING;
+import static org.spfgate.dialog.Dialogs.READY_FOR_MESSAGE;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,8 +18,7 @@ import org.spfgate.testdns.TestZone;
  */
 class TrustAndStampDialogTest {
 
-    private static final String FORGED_SENDER = """
-            S: 220 mx.gateway.test ESMTP spfgate
+    private static final String FORGED_SENDER = GREETING + """
             C: HELO relay1.forward.test
             S: 250 mx.gateway.test
             C: MAIL FROM:<mallory@forged.test>
@@ -30,10 +32,8 @@ class TrustAndStampDialogTest {
         try (SmtpClient c = gw.connect()) {
             c.script(FORGED_SENDER + """
                     S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
-            c.sendRaw(MESSAGE + ".\r\n");
+                    """ + DATA);
+            c.sendMessage(MESSAGE);
             c.expectLine("250 2.0.0 Ok: queued as Q...");
         }
         assertEquals(1, gw.internal.deliveries().size());
@@ -105,17 +105,7 @@ class TrustAndStampDialogTest {
     void forgedAuthenticationResultsWithOurIdAreRemovedAndForeignOnesKept() throws Exception {
         try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
                 SmtpClient c = gw.connect()) {
-            c.script("""
-                    S: 220 mx.gateway.test ESMTP spfgate
-                    C: HELO mail.sender.test
-                    S: 250 mx.gateway.test
-                    C: MAIL FROM:<alice@sender.test>
-                    S: 250 2.1.0 Sender OK
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
+            c.script(READY_FOR_MESSAGE);
             String foreign = "Authentication-Results: list.example; dkim=pass header.d=sender.test\r\n";
             c.sendRaw("Authentication-Results: MX.Gateway.Test; spf=pass\r\n smtp.mailfrom=ceo@ours.test\r\n"
                     + foreign

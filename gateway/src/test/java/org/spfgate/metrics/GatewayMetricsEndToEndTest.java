@@ -3,6 +3,8 @@ package org.spfgate.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -162,6 +164,45 @@ class GatewayMetricsEndToEndTest {
         void run() throws Exception;
     }
 
+    /** Runs the conversation; the counters it moves must be exactly {@code expected}. */
+    private static void assertMovesExactly(Map<String, Double> expected, ThrowingRunnable conversation)
+            throws Exception {
+        assertEquals(expected, deltaOf(conversation, expected));
+    }
+
+    /** From 127.0.0.1 or ::1: the greeting, EHLO and the sender's MAIL FROM, accepted. */
+    private static SmtpLineClient mailFrom(Class<? extends InetAddress> family, String helo, String sender)
+            throws Exception {
+        SmtpLineClient c = SmtpLineClient.connect(listener(family));
+        try {
+            assertTrue(c.reply().startsWith("220 mx.gateway.test"));
+            assertTrue(c.send("EHLO " + helo).startsWith("250"));
+            assertEquals("250 2.1.0 Sender OK", c.send("MAIL FROM:<" + sender + ">"));
+            return c;
+        } catch (Exception | AssertionError e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** {@link #mailFrom}, then RCPT TO bob, the message relayed, QUIT. */
+    private static void relayed(Class<? extends InetAddress> family, String helo, String sender) throws Exception {
+        try (SmtpLineClient c = mailFrom(family, helo, sender)) {
+            assertTrue(c.send("RCPT TO:<bob@ours.test>").startsWith("250"));
+            assertTrue(c.send("DATA").startsWith("354"));
+            assertTrue(c.sendRaw(MESSAGE).startsWith("250"));
+            assertTrue(c.send("QUIT").startsWith("221"));
+        }
+    }
+
+    /** {@link #mailFrom} 127.0.0.1, then RCPT TO bob refused with a reply starting with {@code refusal}, QUIT. */
+    private static void refusedAtRcpt(String helo, String sender, String refusal) throws Exception {
+        try (SmtpLineClient c = mailFrom(Inet4Address.class, helo, sender)) {
+            assertTrue(c.send("RCPT TO:<bob@ours.test>").startsWith(refusal));
+            assertTrue(c.send("QUIT").startsWith("221"));
+        }
+    }
+
     @Test
     void aPassingMessageCountsTwoPassChecksOneConnectionAndOneRelay() throws Exception {
         int delivered = internal.getMessages().size();
@@ -174,18 +215,7 @@ class GatewayMetricsEndToEndTest {
                 "spfgate_dns_query_seconds_count{type=txt}", 2.0,
                 "spfgate_relay_seconds_count{}", 1.0,
                 "spfgate_messages_total{outcome=relayed}", 1.0);
-        Map<String, Double> delta = deltaOf(() -> {
-            try (SmtpLineClient c = SmtpLineClient.connect(listener(java.net.Inet4Address.class))) {
-                assertTrue(c.reply().startsWith("220 mx.gateway.test"));
-                assertTrue(c.send("EHLO helo-pass.test").startsWith("250"));
-                assertEquals("250 2.1.0 Sender OK", c.send("MAIL FROM:<alice@pass.test>"));
-                assertTrue(c.send("RCPT TO:<bob@ours.test>").startsWith("250"));
-                assertTrue(c.send("DATA").startsWith("354"));
-                assertTrue(c.sendRaw(MESSAGE).startsWith("250"));
-                assertTrue(c.send("QUIT").startsWith("221"));
-            }
-        }, expected);
-        assertEquals(expected, delta);
+        assertMovesExactly(expected, () -> relayed(Inet4Address.class, "helo-pass.test", "alice@pass.test"));
         assertEquals(delivered + 1, internal.getMessages().size());
         String line = logLineFrom("alice@pass.test");
         assertTrue(line.contains(" to=<bob@ours.test> spf=pass mechanism=\"ip4:127.0.0.1\" helo_spf=pass "), line);
@@ -203,16 +233,7 @@ class GatewayMetricsEndToEndTest {
                 "spfgate_dns_query_seconds_count{type=txt}", 2.0,
                 "spfgate_rejections_total{reason=spf_fail}", 1.0,
                 "spfgate_messages_total{outcome=rejected}", 1.0);
-        Map<String, Double> delta = deltaOf(() -> {
-            try (SmtpLineClient c = SmtpLineClient.connect(listener(java.net.Inet4Address.class))) {
-                c.reply();
-                assertTrue(c.send("EHLO helo-fail-scenario.test").startsWith("250"));
-                assertEquals("250 2.1.0 Sender OK", c.send("MAIL FROM:<mallory@fail.test>"));
-                assertTrue(c.send("RCPT TO:<bob@ours.test>").startsWith("550 5.7.23 "));
-                assertTrue(c.send("QUIT").startsWith("221"));
-            }
-        }, expected);
-        assertEquals(expected, delta);
+        assertMovesExactly(expected, () -> refusedAtRcpt("helo-fail-scenario.test", "mallory@fail.test", "550 5.7.23 "));
         String line = logLineFrom("mallory@fail.test");
         assertTrue(line.contains(" spf=fail mechanism=\"-all\" "), line);
         assertTrue(line.contains(" status=rejected reason=spf_fail reply=\"550 5.7.23 "), line);
@@ -226,19 +247,8 @@ class GatewayMetricsEndToEndTest {
                 "spfgate_trusted_total{name=ipv6-loopback-mx}", 1.0,
                 "spfgate_relay_seconds_count{}", 1.0,
                 "spfgate_messages_total{outcome=relayed}", 1.0);
-        Map<String, Double> delta = deltaOf(() -> {
-            try (SmtpLineClient c = SmtpLineClient.connect(listener(java.net.Inet6Address.class))) {
-                c.reply();
-                assertTrue(c.send("EHLO backup-mx.test").startsWith("250"));
-                // fail.test publishes -all: a trusted client is not checked, so this is relayed.
-                assertEquals("250 2.1.0 Sender OK", c.send("MAIL FROM:<list@fail.test>"));
-                assertTrue(c.send("RCPT TO:<bob@ours.test>").startsWith("250"));
-                assertTrue(c.send("DATA").startsWith("354"));
-                assertTrue(c.sendRaw(MESSAGE).startsWith("250"));
-                assertTrue(c.send("QUIT").startsWith("221"));
-            }
-        }, expected);
-        assertEquals(expected, delta);
+        // fail.test publishes -all: a trusted client is not checked, so this is relayed.
+        assertMovesExactly(expected, () -> relayed(Inet6Address.class, "backup-mx.test", "list@fail.test"));
         assertEquals(delivered + 1, internal.getMessages().size());
         String line = logLineFrom("list@fail.test");
         assertTrue(line.contains(" client=unknown[::1] helo=backup-mx.test "), line);
@@ -258,16 +268,7 @@ class GatewayMetricsEndToEndTest {
                 "spfgate_dns_query_seconds_count{type=txt}", 2.0,
                 "spfgate_rejections_total{reason=spf_temperror}", 1.0,
                 "spfgate_messages_total{outcome=deferred}", 1.0);
-        Map<String, Double> delta = deltaOf(() -> {
-            try (SmtpLineClient c = SmtpLineClient.connect(listener(java.net.Inet4Address.class))) {
-                c.reply();
-                assertTrue(c.send("EHLO helo-slow-scenario.test").startsWith("250"));
-                assertEquals("250 2.1.0 Sender OK", c.send("MAIL FROM:<carol@slow.test>"));
-                assertTrue(c.send("RCPT TO:<bob@ours.test>").startsWith("451 4.4.3 "));
-                assertTrue(c.send("QUIT").startsWith("221"));
-            }
-        }, expected);
-        assertEquals(expected, delta);
+        assertMovesExactly(expected, () -> refusedAtRcpt("helo-slow-scenario.test", "carol@slow.test", "451 4.4.3 "));
         String line = logLineFrom("carol@slow.test");
         assertTrue(line.contains(" spf=temperror "), line);
         assertTrue(line.contains(" status=deferred reason=spf_temperror reply=\"451 4.4.3 "), line);
