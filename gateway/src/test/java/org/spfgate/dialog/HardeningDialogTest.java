@@ -3,6 +3,10 @@ package org.spfgate.dialog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.spfgate.dialog.Dialogs.DATA;
+import static org.spfgate.dialog.Dialogs.HELO;
+import static org.spfgate.dialog.Dialogs.MAIL_FROM_ALICE;
+import static org.spfgate.dialog.Dialogs.QUIT;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,26 +36,11 @@ import org.subethamail.smtp.server.SMTPServer;
  */
 class HardeningDialogTest {
 
-    private static final String HELLO = hello("alice@sender.test");
-
-    /** Greeting, HELO and a MAIL FROM that is accepted (SPF is acted on per recipient). */
-    private static String hello(String sender) {
-        return """
-                S: 220 mx.gateway.test ESMTP spfgate
-                C: HELO mail.sender.test
-                S: 250 mx.gateway.test
-                C: MAIL FROM:<%s>
-                S: 250 2.1.0 Sender OK
-                """.formatted(sender);
-    }
+    private static final String HELLO = HELO + MAIL_FROM_ALICE;
 
     /** DATA, a short message, and the reply to its final dot. */
     private static void sendMessage(SmtpClient c, String finalReply) throws IOException {
-        c.script("""
-                C: DATA
-                S: 354 End data with <CR><LF>.<CR><LF>
-                """);
-        c.sendRaw("Subject: hardening\r\n\r\nbody\r\n.\r\n");
+        c.script(DATA).sendMessage("Subject: hardening\r\n\r\nbody\r\n");
         c.expectLine(finalReply);
     }
 
@@ -65,9 +54,7 @@ class HardeningDialogTest {
             c.script(HELLO + """
                     C: RCPT TO:<bob@ours.test>
                     S: 451 4.4.1 <bob@ours.test>: mailbox server down, try later
-                    C: QUIT
-                    S: 221 Bye
-                    """);
+                    """ + QUIT);
             String metrics = gw.gateway.metrics().scrape();
             assertTrue(metrics.contains("spfgate_relay_failures_total{reason=\"unreachable\"} 0.0"), metrics);
             assertTrue(metrics.contains("spfgate_rejections_total{reason=\"downstream_rejected\"} 1.0"), metrics);
@@ -124,7 +111,9 @@ class HardeningDialogTest {
     void anExemptRecipientAcceptedDespiteAFailingSenderIsNamedInTheDecisionLog() throws Exception {
         try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
                 SmtpClient c = gw.connect()) {
-            c.script(hello("mallory@forged.test") + """
+            c.script(HELO + """
+                    C: MAIL FROM:<mallory@forged.test>
+                    S: 250 2.1.0 Sender OK
                     C: RCPT TO:<bob@ours.test>
                     S: 550 5.7.23 forged.test never sends mail from 127.0.0.1
                     C: RCPT TO:<postmaster@ours.test>
@@ -152,12 +141,10 @@ class HardeningDialogTest {
 
     @Test
     void aClientCollectingTwentyRefusedRecipientsIsDisconnectedWith421() throws Exception {
-        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
-                SmtpClient c = gw.connect()) {
-            refusedTwentyTimesThenDisconnected(c, i -> """
-                    C: RCPT TO:<user%d@elsewhere.test>
-                    S: 554 5.7.1 relaying denied
-                    """.formatted(i));
+        try (GatewayUnderTest gw = disconnectedAfterTwentyRefusals(i -> """
+                C: RCPT TO:<user%d@elsewhere.test>
+                S: 554 5.7.1 relaying denied
+                """.formatted(i))) {
             assertEquals(List.of(), gw.internal.recipientsSeen());
             String line = gw.awaitLogLine(l -> l.contains("from=<alice@sender.test>"));
             assertTrue(line.contains("refused_to=<user1@elsewhere.test>,<user2@elsewhere.test>,"), line);
@@ -171,30 +158,35 @@ class HardeningDialogTest {
 
     @Test
     void refusedRecipientsCountAcrossTransactionsOfTheSameConnection() throws Exception {
-        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
-                SmtpClient c = gw.connect()) {
-            refusedTwentyTimesThenDisconnected(c, i -> """
-                    C: RCPT TO:<unknown%d@ours.test>
-                    S: 550 5.1.1 <unknown%d@ours.test>: Recipient address rejected: User unknown
-                    C: RSET
-                    S: 250 Ok
-                    C: MAIL FROM:<alice@sender.test>
-                    S: 250 2.1.0 Sender OK
-                    """.formatted(i, i));
-        }
+        disconnectedAfterTwentyRefusals(i -> """
+                C: RCPT TO:<unknown%d@ours.test>
+                S: 550 5.1.1 <unknown%d@ours.test>: Recipient address rejected: User unknown
+                C: RSET
+                S: 250 Ok
+                """.formatted(i, i) + MAIL_FROM_ALICE).close();
     }
 
-    /** After HELLO, twenty scripts that each end in a refused recipient; the next RCPT gets 421, and the line closes. */
-    private static void refusedTwentyTimesThenDisconnected(SmtpClient c, IntFunction<String> refusal) throws IOException {
-        c.script(HELLO);
-        for (int i = 1; i <= 20; i++) {
-            c.script(refusal.apply(i));
+    /**
+     * A gateway whose client, after HELLO, runs twenty scripts that each end in a refused
+     * recipient; the next RCPT gets 421, and the connection is closed.
+     */
+    private static GatewayUnderTest disconnectedAfterTwentyRefusals(IntFunction<String> refusal) throws Exception {
+        GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
+        try (SmtpClient c = gw.connect()) {
+            c.script(HELLO);
+            for (int i = 1; i <= 20; i++) {
+                c.script(refusal.apply(i));
+            }
+            c.script("""
+                    C: RCPT TO:<bob@ours.test>
+                    S: 421 4.7.0 too many errors, closing
+                    """);
+            assertTrue(c.closedByServer());
+        } catch (IOException | AssertionError e) {
+            gw.close();
+            throw e;
         }
-        c.script("""
-                C: RCPT TO:<bob@ours.test>
-                S: 421 4.7.0 too many errors, closing
-                """);
-        assertTrue(c.closedByServer());
+        return gw;
     }
 
     @Test
@@ -239,19 +231,11 @@ class HardeningDialogTest {
             for (int i = 1; i <= 98; i++) {
                 c.script("C: NOOP\nS: 250 Ok");
             }
-            c.script("""
-                    C: MAIL FROM:<alice@sender.test>
-                    S: 250 2.1.0 Sender OK
-                    C: RSET
-                    S: 250 Ok
-                    """);
+            c.script(MAIL_FROM_ALICE + "C: RSET\nS: 250 Ok");
             for (int i = 1; i <= 99; i++) {
                 c.script("C: NOOP\nS: 250 Ok");
             }
-            c.script("""
-                    C: QUIT
-                    S: 221 Bye
-                    """);
+            c.script(QUIT);
         }
     }
 
@@ -261,7 +245,7 @@ class HardeningDialogTest {
                 SmtpClient c = gw.connect()) {
             c.script(HELLO.replace("S: 250 2.1.0 Sender OK", "S: 451 4.3.0 internal error"));
             c.script("C: NOOP\nS: 250 Ok"); // still connected, still answered
-            c.script("C: QUIT\nS: 221 Bye");
+            c.script(QUIT);
         }
     }
 
@@ -274,9 +258,7 @@ class HardeningDialogTest {
                     S: 451 4.3.0 internal error
                     C: RCPT TO:<bob@ours.test>
                     S: 503 5.5.1 Need MAIL before RCPT
-                    C: QUIT
-                    S: 221 Bye
-                    """);
+                    """ + QUIT);
             assertEquals(1, gw.downstream.aborted, "the downstream transaction was abandoned, once");
         }
     }
@@ -288,9 +270,7 @@ class HardeningDialogTest {
             c.script(HELLO + """
                     C: RCPT TO:<bob@ours.test>
                     S: 250 2.1.5 Ok
-                    C: DATA
-                    S: 354 End data with <CR><LF>.<CR><LF>
-                    """);
+                    """ + DATA);
             // the message's own lines, which must never be taken for commands
             c.sendRaw("Subject: x\r\n\r\nRSET\r\nMAIL FROM:<smuggled@sender.test>\r\n.\r\n");
             c.expectLine("421 4.3.0 internal error, closing connection");
