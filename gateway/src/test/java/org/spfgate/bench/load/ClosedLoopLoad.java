@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ClosedLoopLoad {
 
-    /** What one phase measured. */
+    /** What one phase measured; {@code loadAverage} is the machine's, read at its end. */
     record Result(int concurrency, double seconds, long messages, long failures, List<String> firstFailures,
-            Latencies latencies, double serverCpuSeconds, long serverMaxRssBytes) {
+            Latencies latencies, double serverCpuSeconds, long serverMaxRssBytes, String loadAverage) {
 
         double messagesPerSecond() {
             return messages / seconds;
@@ -116,6 +116,6 @@ final class ClosedLoopLoad {
             at += part.length;
         }
         return new Result(concurrency, seconds, messages.sum(), failures.sum(), List.copyOf(failureTexts),
-                new Latencies(all), cpu, maxRss);
+                new Latencies(all), cpu, maxRss, ProcStatus.loadAverage());
     }
 }

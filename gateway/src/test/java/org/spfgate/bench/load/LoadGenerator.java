@@ -92,7 +92,6 @@ public final class LoadGenerator {
             phase("gateway, " + concurrency + " clients", seconds);
             ClosedLoopLoad.Result gateway50 = report(ClosedLoopLoad.run(viaGateway, concurrency, measure, gatewayStatus));
             int dnsQueries = dns.totalQueryCount() - dnsBefore;
-            String load50 = ProcStatus.loadAverage();
 
             phase("sink warm-up, " + concurrency + " clients", 3);
             report(ClosedLoopLoad.run(direct, concurrency, Duration.ofSeconds(3), sinkStatus));
@@ -103,26 +102,10 @@ public final class LoadGenerator {
             ClosedLoopLoad.Result sink1 = report(ClosedLoopLoad.run(direct, 1, measure, sinkStatus));
             phase("gateway, 1 client", seconds);
             ClosedLoopLoad.Result gateway1 = report(ClosedLoopLoad.run(viaGateway, 1, measure, gatewayStatus));
-            String load1 = ProcStatus.loadAverage();
 
             phase(idleSessions + " idle sessions on the gateway", 0);
-            long idleRss;
-            long active;
-            int opened;
-            double throughIdleMs;
-            String loadIdle;
-            try (IdleSessions idle = IdleSessions.open(viaGateway, idleSessions, Duration.ofSeconds(90))) {
-                opened = idle.opened();
-                LoopbackPort.sleep(Duration.ofSeconds(3)); // let the sessions settle
-                idleRss = gatewayStatus.rssBytes();
-                active = gateway.sessionsActive();
-                throughIdleMs = SmtpLoadClient.sendOne(viaGateway, 1) / 1e6;
-                loadIdle = ProcStatus.loadAverage();
-                System.out.printf(Locale.ROOT, "  opened %d, failed %d %s; spfgate_sessions_active %d; RSS %d MB;"
-                        + " one message through them in %.1f ms%n", opened, idle.failed(), idle.firstFailures(), active,
-                        idleRss / MB, throughIdleMs);
-                ok &= opened == idleSessions && active >= idleSessions;
-            }
+            IdleResult idle = idlePhase(gateway, viaGateway, idleSessions);
+            ok &= idle.opened() == idleSessions && idle.active() >= idleSessions && !Double.isNaN(idle.throughMs());
             long peakRss = gatewayStatus.peakRssBytes();
 
             gateway.close(); // flushes the decision log
@@ -139,40 +122,102 @@ public final class LoadGenerator {
 
             System.out.println();
             System.out.println(table(concurrency, gateway50, sink50, gateway1, sink1, dnsQueries, startRss, idleSessions,
-                    opened, active, idleRss, peakRss, throughIdleMs, load50, load1, loadIdle));
+                    idle, peakRss));
         }
-        System.out.println(ok ? "all phases completed" : "SOME PHASE FAILED (see above)");
+        if (ok) {
+            try (var files = Files.list(workDir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(workDir);
+            System.out.println("all phases completed");
+        } else {
+            System.out.println("SOME PHASE FAILED (see above); the gateway's configuration and output are in " + workDir);
+        }
         System.exit(ok ? 0 : 1);
     }
 
     private static String table(int concurrency, ClosedLoopLoad.Result gateway50, ClosedLoopLoad.Result sink50,
             ClosedLoopLoad.Result gateway1, ClosedLoopLoad.Result sink1, int dnsQueries, long startRss, int idleSessions,
-            int opened, long active, long idleRss, long peakRss, double throughIdleMs, String load50, String load1,
-            String loadIdle) {
+            IdleResult idle, long peakRss) {
         StringBuilder t = new StringBuilder();
-        t.append("| measurement | gateway | smtp-sink directly | SPEC 8 target | load avg |\n");
-        t.append("| --- | --- | --- | --- | --- |\n");
+        t.append("| measurement | gateway | smtp-sink directly | SPEC 8 target |\n");
+        t.append("| --- | --- | --- | --- |\n");
         row(t, "messages/s, " + concurrency + " concurrent sessions", f0(gateway50.messagesPerSecond()),
-                f0(sink50.messagesPerSecond()), "≥ 1,500", load50);
-        row(t, "latency at " + concurrency + ", median / p99 (ms)", ms(gateway50), ms(sink50), "", load50);
+                f0(sink50.messagesPerSecond()), "≥ 1,500");
+        row(t, "latency at " + concurrency + ", median / p99 (ms)", ms(gateway50), ms(sink50), "");
         row(t, "server CPU per message at " + concurrency + " (ms)", f2(gateway50.serverCpuMillisPerMessage()),
-                f2(sink50.serverCpuMillisPerMessage()), "", load50);
+                f2(sink50.serverCpuMillisPerMessage()), "");
         row(t, "latency at 1, median / p99 (ms)", ms(gateway1), ms(sink1),
-                "median within 1 ms of the sink: "
-                        + f2(gateway1.latencies().medianMillis() - sink1.latencies().medianMillis()) + " ms", load1);
-        row(t, "messages/s, 1 session", f0(gateway1.messagesPerSecond()), f0(sink1.messagesPerSecond()), "", load1);
-        row(t, "gateway RSS after start (MB)", Long.toString(startRss / MB), "", "", "");
+                "median within 1 ms of the sink: here +"
+                        + f2(gateway1.latencies().medianMillis() - sink1.latencies().medianMillis()) + " ms");
+        row(t, "messages/s, 1 session", f0(gateway1.messagesPerSecond()), f0(sink1.messagesPerSecond()), "");
+        row(t, "gateway RSS after start (MB)", Long.toString(startRss / MB), "", "");
         row(t, "gateway RSS at " + concurrency + " sessions, max sampled (MB)",
-                Long.toString(gateway50.serverMaxRssBytes() / MB), "", "≤ 150 MB", load50);
-        row(t, "gateway RSS with " + idleSessions + " idle sessions (MB)", idleRss / MB + " (" + opened + " open, "
-                + active + " active in metrics)", "", "< 1 GiB (1,074 MB)", loadIdle);
-        row(t, "gateway peak RSS, whole run (MB)", Long.toString(peakRss / MB), "", "", "");
-        row(t, "one message while " + idleSessions + " sessions idle (ms)", f1(throughIdleMs), "", "", loadIdle);
-        row(t, "DNS queries reaching the server during the measured phase at " + concurrency,
-                Integer.toString(dnsQueries), "", "", "");
-        row(t, "failed transactions (" + concurrency + " / 1)", gateway50.failures() + " / " + gateway1.failures(),
-                sink50.failures() + " / " + sink1.failures(), "0", "");
+                Long.toString(gateway50.serverMaxRssBytes() / MB), "", "≤ 150 MB");
+        row(t, "gateway RSS with " + idleSessions + " idle sessions (MB)", idle.rssBytes() / MB + " (" + idle.opened()
+                + " open, " + idle.active() + " in spfgate_sessions_active)", "", "< 1 GiB (1,074 MB)");
+        row(t, "live heap per idle session (KB)", idle.heapBytesPerSession() < 0 ? "?"
+                : f1(idle.heapBytesPerSession() / 1000.0), "", "");
+        row(t, "gateway peak RSS, whole run (MB)", Long.toString(peakRss / MB), "", "");
+        row(t, "one message while " + idleSessions + " sessions idle (ms)", f1(idle.throughMs()), "", "");
+        row(t, "DNS queries reaching the DNS server while measuring at " + concurrency,
+                Integer.toString(dnsQueries), "", "");
+        row(t, "failed transactions (at " + concurrency + " / at 1)", gateway50.failures() + " / " + gateway1.failures(),
+                sink50.failures() + " / " + sink1.failures(), "0");
+        row(t, "load average (1/5/15 min) at the end of the phases at " + concurrency, gateway50.loadAverage(),
+                sink50.loadAverage(), "");
+        row(t, "load average at the end of the phases at 1", gateway1.loadAverage(), sink1.loadAverage(), "");
+        row(t, "load average with the idle sessions open", idle.loadAverage(), "", "");
         return t.toString();
+    }
+
+    /** What the idle phase saw; -1 or NaN where the gateway did not answer. */
+    private record IdleResult(int opened, long rssBytes, long active, long heapBytesPerSession, double throughMs,
+            String loadAverage) {
+    }
+
+    /**
+     * Opens the idle sessions, then reads the gateway's RSS, its own count of sessions, its live
+     * heap (against a histogram taken before), and times one message sent while they are open.
+     * A gateway that gives up under them is reported, not thrown.
+     */
+    private static IdleResult idlePhase(GatewayProcess gateway, InetSocketAddress server, int count)
+            throws InterruptedException {
+        long heapBefore = -1;
+        try {
+            heapBefore = HeapHistogram.of(gateway.pid()).liveBytes();
+            System.out.printf(Locale.ROOT, "  live heap before: %.1f MB%n", heapBefore / 1e6);
+        } catch (IOException e) {
+            System.out.println("  no heap histogram before: " + e.getMessage());
+        }
+        try (IdleSessions idle = IdleSessions.open(server, count, Duration.ofSeconds(90))) {
+            LoopbackPort.sleep(Duration.ofSeconds(3)); // let the sessions settle
+            long rss = -1;
+            long active = -1;
+            long perSession = -1;
+            double throughMs = Double.NaN;
+            try {
+                rss = gateway.status().rssBytes();
+                throughMs = SmtpLoadClient.sendOne(server, 1) / 1e6;
+                active = gateway.sessionsActive();
+                HeapHistogram after = HeapHistogram.of(gateway.pid());
+                if (heapBefore >= 0 && idle.opened() > 0) {
+                    perSession = (after.liveBytes() - heapBefore) / idle.opened();
+                }
+                System.out.printf(Locale.ROOT, "  live heap with the sessions open: %.1f MB; largest classes:%n",
+                        after.liveBytes() / 1e6);
+                after.topLines().forEach(l -> System.out.println("    " + l));
+            } catch (IOException e) {
+                System.out.println("  the gateway failed under the idle sessions: " + e);
+            }
+            String load = ProcStatus.loadAverage();
+            System.out.printf(Locale.ROOT, "  opened %d, failed %d %s; spfgate_sessions_active %d; RSS %d MB;"
+                    + " one message through them in %.1f ms%n", idle.opened(), idle.failed(), idle.firstFailures(),
+                    active, rss / MB, throughMs);
+            return new IdleResult(idle.opened(), rss, active, perSession, throughMs, load);
+        }
     }
 
     private static void row(StringBuilder t, String... cells) {
