@@ -108,6 +108,10 @@ public final class LoadGenerator {
             ok &= idle.opened() == idleSessions && idle.active() >= idleSessions && !Double.isNaN(idle.throughMs());
             long peakRss = gatewayStatus.peakRssBytes();
 
+            // A reverse lookup per client would show here as PTR queries (SPEC 8: there must be none).
+            System.out.printf(Locale.ROOT, "DNS queries in the whole run: %d (TXT %d, A %d, MX %d, AAAA %d, PTR %d)%n",
+                    dns.totalQueryCount(), dns.queryCount("TXT"), dns.queryCount("A"), dns.queryCount("MX"),
+                    dns.queryCount("AAAA"), dns.queryCount("PTR"));
             gateway.close(); // flushes the decision log
             long relayed = gateway.logLinesWith(" status=relayed");
             long relayedPass = gateway.logLinesWith(" status=relayed", " spf=pass", " helo_spf=pass");
