@@ -139,9 +139,16 @@ final class GatewayProcess implements AutoCloseable {
         return output;
     }
 
-    /** SIGTERM (the gateway's graceful shutdown), then SIGKILL if it is still there after 20 s. */
     @Override
     public void close() {
+        stop();
+    }
+
+    /**
+     * SIGTERM (the gateway's graceful shutdown, which also flushes its log), then SIGKILL if it
+     * is still there after 20 s. Idempotent.
+     */
+    void stop() {
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {

@@ -32,7 +32,7 @@ import org.spfgate.testdns.TestDnsServer;
  * decision log is checked: every relayed message must show {@code spf=pass}. Prints a table and
  * exits (status 1 if a phase failed or a check did not hold).
  *
- * <p>Run from the repository root (about three minutes; needs Debian's {@code postfix} package for
+ * <p>Run from the repository root (about 90 seconds; needs Debian's {@code postfix} package for
  * {@code /usr/sbin/smtp-sink}, and {@code ulimit -n} above twice the idle sessions):
  * <pre>
  * bin/with-jdk21 mvn -q -B -ntp package -DskipTests
@@ -60,6 +60,13 @@ public final class LoadGenerator {
         List<String> gatewayJvm = Arrays.stream(System.getProperty("load.gatewayJvm", "").trim().split("\\s+"))
                 .filter(s -> !s.isEmpty()).toList();
         Path jar = jar();
+        long openFiles = ProcStatus.openFilesLimit();
+        if (openFiles >= 0 && openFiles < idleSessions + 1000L) {
+            // this process holds one socket per idle session; so does the gateway (same limit)
+            System.out.printf(Locale.ROOT, "ulimit -n is %d: too low for %d idle sessions; raise it or lower"
+                    + " -Dload.idleSessions%n", openFiles, idleSessions);
+            System.exit(2);
+        }
         Duration measure = Duration.ofSeconds(seconds);
         Duration warmup = Duration.ofSeconds(warmupSeconds);
 
@@ -75,7 +82,7 @@ public final class LoadGenerator {
                 SmtpSink sink = SmtpSink.start();
                 GatewayProcess gateway = GatewayProcess.start(jar, gatewayJvm, workDir, sink.port(), dns.port(),
                         idleSessions + 100)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(gateway::close)); // Ctrl-C leaves nothing behind
+            Runtime.getRuntime().addShutdownHook(new Thread(gateway::stop)); // Ctrl-C leaves nothing behind
             InetSocketAddress viaGateway = new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.smtpPort());
             InetSocketAddress direct = new InetSocketAddress(InetAddress.getLoopbackAddress(), sink.port());
             ProcStatus gatewayStatus = gateway.status();
@@ -112,7 +119,7 @@ public final class LoadGenerator {
             System.out.printf(Locale.ROOT, "DNS queries in the whole run: %d (TXT %d, A %d, MX %d, AAAA %d, PTR %d)%n",
                     dns.totalQueryCount(), dns.queryCount("TXT"), dns.queryCount("A"), dns.queryCount("MX"),
                     dns.queryCount("AAAA"), dns.queryCount("PTR"));
-            gateway.close(); // flushes the decision log
+            gateway.stop(); // flushes the decision log
             long relayed = gateway.logLinesWith(" status=relayed");
             long relayedPass = gateway.logLinesWith(" status=relayed", " spf=pass", " helo_spf=pass");
             System.out.printf(Locale.ROOT, "decision log: %d relayed, %d of them with spf=pass and helo_spf=pass%n",

@@ -48,6 +48,24 @@ final class ProcStatus {
         throw new IOException("no " + key + " in /proc/" + pid + "/status");
     }
 
+    /**
+     * This process's limit on open files ({@code Max open files} of {@code /proc/self/limits}, the
+     * soft limit, which the JVM raises to the hard limit at start), or -1 if unknown.
+     */
+    static long openFilesLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    return "unlimited".equals(soft) ? Long.MAX_VALUE : Long.parseLong(soft);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux, or an unexpected format: no check
+        }
+        return -1;
+    }
+
     /** The machine's load average over 1, 5 and 15 minutes, as {@code /proc/loadavg} gives it. */
     static String loadAverage() {
         try {
