@@ -33,7 +33,7 @@ import org.spfgate.testdns.TestDnsServer;
  * exits (status 1 if a phase failed or a check did not hold).
  *
  * <p>Run from the repository root (about 90 seconds; needs Debian's {@code postfix} package for
- * {@code /usr/sbin/smtp-sink}, and {@code ulimit -n} above twice the idle sessions):
+ * {@code /usr/sbin/smtp-sink}, and {@code ulimit -n} 1,000 above the idle sessions):
  * <pre>
  * bin/with-jdk21 mvn -q -B -ntp package -DskipTests
  * bin/with-jdk21 mvn -q -B -ntp -f gateway/pom.xml exec:exec -Dexec.executable=java \
