@@ -1,0 +1,78 @@
+package org.spfgate.bench.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What Linux's {@code /proc/<pid>} says about a child process: resident memory ({@code VmRSS},
+ * its peak {@code VmHWM}) and CPU time used ({@code utime + stime} of {@code stat}).
+ */
+final class ProcStatus {
+
+    /** {@code sysconf(_SC_CLK_TCK)}: 100 on every Linux the JDK runs on (x86-64, arm64). */
+    private static final long TICKS_PER_SECOND = 100;
+
+    private final long pid;
+
+    ProcStatus(long pid) {
+        this.pid = pid;
+    }
+
+    /** Resident set size now, in bytes. */
+    long rssBytes() throws IOException {
+        return statusKilobytes("VmRSS:") * 1024;
+    }
+
+    /** The peak resident set size since the process started, in bytes. */
+    long peakRssBytes() throws IOException {
+        return statusKilobytes("VmHWM:") * 1024;
+    }
+
+    /** User plus system CPU time consumed so far, in seconds. */
+    double cpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
+        String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long utime = Long.parseLong(after[11]); // field 14
+        long stime = Long.parseLong(after[12]); // field 15
+        return (utime + stime) / (double) TICKS_PER_SECOND;
+    }
+
+    private long statusKilobytes(String key) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith(key)) {
+                return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IOException("no " + key + " in /proc/" + pid + "/status");
+    }
+
+    /**
+     * This process's limit on open files ({@code Max open files} of {@code /proc/self/limits}, the
+     * soft limit, which the JVM raises to the hard limit at start), or -1 if unknown.
+     */
+    static long openFilesLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    return "unlimited".equals(soft) ? Long.MAX_VALUE : Long.parseLong(soft);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux, or an unexpected format: no check
+        }
+        return -1;
+    }
+
+    /** The machine's load average over 1, 5 and 15 minutes, as {@code /proc/loadavg} gives it. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}
