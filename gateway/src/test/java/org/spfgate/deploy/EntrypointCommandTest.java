@@ -43,8 +43,13 @@ class EntrypointCommandTest {
         Dockerfile docker = Dockerfile.read(REPO.resolve("docker/Dockerfile"));
         List<String> entrypoint = Arrays.stream(docker.inStage(docker.lastStage(), "ENTRYPOINT").get(0).arguments()
                 .replaceAll("[\\[\\]\"]", "").split(",\\s*")).toList();
-        assertEquals(List.of("java", "-jar", "/opt/spfgate/spfgate.jar"), entrypoint.subList(0, 3));
-        assertEquals(List.of("run", "--config", "/etc/spfgate/spfgate.yaml"), entrypoint.subList(3, 6));
+        int jar = entrypoint.indexOf("-jar");
+        assertEquals("java", entrypoint.get(0));
+        List<String> jvmOptions = entrypoint.subList(1, jar);
+        assertTrue(jvmOptions.stream().allMatch(o -> o.startsWith("-X")), "JVM options only: " + jvmOptions);
+        assertEquals(List.of("-jar", "/opt/spfgate/spfgate.jar"), entrypoint.subList(jar, jar + 2));
+        List<String> arguments = entrypoint.subList(jar + 2, entrypoint.size());
+        assertEquals(List.of("run", "--config", "/etc/spfgate/spfgate.yaml"), arguments);
         Matcher mainClass = Pattern.compile("<mainClass>([^<]+)</mainClass>")
                 .matcher(Files.readString(REPO.resolve("gateway/pom.xml")));
         assertTrue(mainClass.find(), "the jar's Main-Class is set in gateway/pom.xml");
@@ -65,10 +70,11 @@ class EntrypointCommandTest {
                 Path config = dir.resolve("spfgate.yaml");
                 Files.writeString(config, yaml);
 
-                List<String> command = new ArrayList<>(List.of(
-                        ProcessHandle.current().info().command().orElse("java"),
-                        "-cp", System.getProperty("java.class.path"), mainClass.group(1)));
-                command.addAll(List.of(entrypoint.get(3), entrypoint.get(4), config.toString()));
+                // the image's JVM options too: they must be valid on the JDK we ship
+                List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+                command.addAll(jvmOptions);
+                command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.group(1)));
+                command.addAll(List.of(arguments.get(0), arguments.get(1), config.toString()));
                 Path stderr = dir.resolve("stderr.txt");
                 Process gateway = new ProcessBuilder(command).directory(dir.toFile())
                         .redirectError(stderr.toFile()).redirectOutput(dir.resolve("stdout.txt").toFile()).start();

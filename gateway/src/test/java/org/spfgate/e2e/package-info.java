@@ -1,6 +1,6 @@
 /**
- * End to end with third-party programs (swaks, Postfix, python3-dkim, the packaged jar) and the
- * load and memory benchmarks of SPEC section 8 ({@code GatewayLoadBench}, {@code IdleSessionsBench}:
- * programs with a {@code main}, never timed tests).
+ * End to end with third-party programs: swaks as the client, a private Postfix instance as the
+ * internal server, python3-dkim as the signature verifier, and the packaged jar started as the
+ * README starts it. (The load benchmark of SPEC section 8 lives in {@code org.spfgate.bench.load}.)
  */
 package org.spfgate.e2e;

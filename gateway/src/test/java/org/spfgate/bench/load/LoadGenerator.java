@@ -19,7 +19,8 @@ import org.spfgate.testdns.TestDnsServer;
  * and the same load sent straight to the sink as the baseline.
  *
  * <p>Set-up, all on loopback: the built jar runs in its own JVM ({@link GatewayProcess}, plain
- * {@code java -jar}, no JVM options unless {@code -Dload.gatewayJvm} gives some), relaying to
+ * {@code java -jar} with the JVM options the Dockerfile and the systemd unit ship, unless
+ * {@code -Dload.gatewayJvm} gives others), relaying to
  * Postfix's {@code smtp-sink} ({@link SmtpSink}), asking the in-process {@link TestDnsServer} for
  * the {@link SenderZone} (include chain, ip4 lists, {@code a}, {@code mx}; the clients' 127.0.0.1
  * passes on {@code mx}, the HELO name passes on {@code a}). Clients ({@link SmtpLoadClient}) send
@@ -42,7 +43,7 @@ import org.spfgate.testdns.TestDnsServer;
  * Options, as {@code -D} before {@code -cp} inside {@code exec.args}: {@code load.seconds} (15,
  * each measured phase), {@code load.warmupSeconds} (10), {@code load.concurrency} (50),
  * {@code load.idleSessions} (10000), {@code load.gatewayJvm} (JVM options for the gateway, space
- * separated, e.g. {@code "-Xmx256m"}), {@code load.jar} (default {@code gateway/target/spfgate.jar}
+ * separated, e.g. {@code "-Xmx256m"}; default: the shipped ones; empty: none), {@code load.jar} (default {@code gateway/target/spfgate.jar}
  * or {@code target/spfgate.jar}, whichever exists).
  */
 public final class LoadGenerator {
@@ -52,13 +53,31 @@ public final class LoadGenerator {
     private LoadGenerator() {
     }
 
+    /** The JVM options between {@code "java"} and {@code "-jar"} in docker/Dockerfile's ENTRYPOINT. */
+    static List<String> shippedJvmOptions() throws java.io.IOException {
+        for (Path dockerfile : List.of(Path.of("docker/Dockerfile"), Path.of("../docker/Dockerfile"))) {
+            if (java.nio.file.Files.exists(dockerfile)) {
+                String entrypoint = java.nio.file.Files.readAllLines(dockerfile).stream()
+                        .filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
+                List<String> words = Arrays.stream(entrypoint.substring("ENTRYPOINT ".length())
+                        .replaceAll("[\\[\\]\"]", "").split(",\\s*")).toList();
+                return words.subList(1, words.indexOf("-jar"));
+            }
+        }
+        throw new IllegalStateException("docker/Dockerfile not found: run from the repository root");
+    }
+
     public static void main(String[] args) throws Exception {
         int seconds = Integer.getInteger("load.seconds", 15);
         int warmupSeconds = Integer.getInteger("load.warmupSeconds", 10);
         int concurrency = Integer.getInteger("load.concurrency", 50);
         int idleSessions = Integer.getInteger("load.idleSessions", 10_000);
-        List<String> gatewayJvm = Arrays.stream(System.getProperty("load.gatewayJvm", "").trim().split("\\s+"))
-                .filter(s -> !s.isEmpty()).toList();
+        // By default the JVM options we ship (docker/Dockerfile's ENTRYPOINT, the systemd unit's
+        // ExecStart): the benchmark measures what operators run. -Dload.gatewayJvm= (empty) measures
+        // a bare "java -jar".
+        String jvm = System.getProperty("load.gatewayJvm");
+        List<String> gatewayJvm = jvm == null ? shippedJvmOptions()
+                : Arrays.stream(jvm.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         Path jar = jar();
         long openFiles = ProcStatus.openFilesLimit();
         if (openFiles >= 0 && openFiles < idleSessions + 1000L) {
