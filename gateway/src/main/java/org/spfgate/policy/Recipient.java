@@ -1,6 +1,5 @@
 package org.spfgate.policy;
 
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -23,7 +22,7 @@ public record Recipient(String address, String localPart, String domain) {
     /** Whether this is one of {@code localParts}, compared case-insensitively (RFC 5321 4.5.1). */
     public boolean hasLocalPartIn(Iterable<String> localParts) {
         for (String candidate : localParts) {
-            if (candidate.equalsIgnoreCase(localPart)) {
+            if (AsciiCase.equalsIgnoreCase(candidate, localPart)) {
                 return true;
             }
         }
@@ -32,6 +31,6 @@ public record Recipient(String address, String localPart, String domain) {
 
     /** The postmaster of RFC 5321 4.5.1: {@code postmaster@ours} or the bare {@code postmaster}. */
     public boolean isPostmaster() {
-        return localPart.toLowerCase(Locale.ROOT).equals("postmaster");
+        return AsciiCase.equalsIgnoreCase(localPart, "postmaster");
     }
 }

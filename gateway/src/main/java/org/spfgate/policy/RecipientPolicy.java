@@ -2,7 +2,6 @@ package org.spfgate.policy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.spfgate.policy.Verdict.Reason;
@@ -40,7 +39,7 @@ public final class RecipientPolicy {
     /** @param domains the {@code domains:} of the config; case and a trailing dot are ignored */
     public RecipientPolicy(Collection<String> domains) {
         this.domains = domains.stream()
-                .map(d -> stripTrailingDot(d.trim()).toLowerCase(Locale.ROOT))
+                .map(d -> AsciiCase.lower(stripTrailingDot(d.trim())))
                 .filter(d -> !d.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
     }
@@ -77,7 +76,7 @@ public final class RecipientPolicy {
         int end = local.end;
         if (end == forwardPath.length()) {
             // RFC 5321 4.1.1.3: the bare "Postmaster" (no domain) must be accepted
-            if (!local.quoted && local.decoded.equalsIgnoreCase("postmaster")) {
+            if (!local.quoted && AsciiCase.equalsIgnoreCase(local.decoded, "postmaster")) {
                 return new RecipientCheck.Accepted(new Recipient(forwardPath, local.decoded, ""));
             }
             return syntax("no domain");
@@ -101,7 +100,7 @@ public final class RecipientPolicy {
         if (domainWritten.isEmpty()) {
             return syntax("empty domain");
         }
-        String domain = domainWritten.toLowerCase(Locale.ROOT);
+        String domain = AsciiCase.lower(domainWritten);
         if (domains.contains(domain)) {
             return new RecipientCheck.Accepted(new Recipient(forwardPath, local.decoded, domain));
         }

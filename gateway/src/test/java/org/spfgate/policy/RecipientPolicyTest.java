@@ -112,6 +112,18 @@ class RecipientPolicyTest {
         assertInstanceOf(RecipientCheck.Accepted.class, none.check("Postmaster"));
     }
 
+    @Test
+    void onlyAsciiLettersFoldSoUnicodeLookalikesOfOurDomainOrOfPostmasterAreRefused() {
+        RecipientPolicy bank = new RecipientPolicy(List.of("bank.example"));
+        assertInstanceOf(RecipientCheck.Accepted.class, bank.check("bob@BANK.example"));
+        // U+212A KELVIN SIGN lower-cases to "k" in Java, but "ban\u212A.example" is not our domain
+        assertEquals("554 5.7.1 relaying denied",
+                ((RecipientCheck.Refused) bank.check("bob@ban\u212A.example")).reject().reply().toString());
+        // U+017F LATIN SMALL LETTER LONG S upper-cases to "S": still not the bare postmaster
+        assertEquals("501 5.1.3 bad recipient address syntax: no domain",
+                ((RecipientCheck.Refused) bank.check("po\u017Ftmaster")).reject().reply().toString());
+    }
+
     private Verdict.Reason reason(String address) {
         return ((RecipientCheck.Refused) policy.check(address)).reject().reason();
     }

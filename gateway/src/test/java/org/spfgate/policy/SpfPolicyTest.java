@@ -185,6 +185,16 @@ class SpfPolicyTest {
     }
 
     @Test
+    void aLocalPartThatOnlyUnicodeCaseFoldingMakesExemptIsRefused() {
+        // U+017F LONG S upper-cases to "S": "abu\u017Fe" is another mailbox than abuse
+        Recipient lookalike = new Recipient("abu\u017Fe@example.org", "abu\u017Fe", "example.org");
+        Refusal refusal = assertInstanceOf(Refusal.class, defaults.decide(mailFrom(SpfResult.FAIL, "no"), null, lookalike));
+        assertEquals("550 5.7.23 no", refusal.reply().toString());
+        Recipient upperCase = new Recipient("ABUSE@example.org", "ABUSE", "example.org");
+        assertInstanceOf(Accept.class, defaults.decide(mailFrom(SpfResult.FAIL, "no"), null, upperCase));
+    }
+
+    @Test
     void reportOnlyNeverRefusesButSaysWhatWouldHaveBeen() {
         SpfPolicy reportOnly = new SpfPolicy(config(Mode.REPORT_ONLY, true, defaultActions()));
         Accept fail = assertInstanceOf(Accept.class, reportOnly.decide(mailFrom(SpfResult.FAIL, "no"), null, BOB));
