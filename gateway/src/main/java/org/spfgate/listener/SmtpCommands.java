@@ -33,12 +33,14 @@ final class SmtpCommands {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpCommands.class);
     /**
-     * Commands other than MAIL, RCPT, DATA and QUIT that a connection may send before its next
-     * MAIL opens a transaction (Postfix's smtpd_junk_command_limit is also 100): a NOOP, RSET or
-     * VRFY loop does nothing but hold a connection slot, which each command's time-out cannot stop.
+     * Commands other than RCPT and QUIT that a connection may send before its next MAIL opens a
+     * transaction (Postfix's smtpd_junk_command_limit is also 100): a NOOP, RSET or VRFY loop does
+     * nothing but hold a connection slot, which each command's time-out cannot stop — and a
+     * refused MAIL or DATA repeated inside a transaction would also hold a downstream connection.
+     * RCPT is bounded by the session's limits on refused recipients.
      */
     static final int MAX_COMMANDS_WITHOUT_MAIL = 100;
-    private static final Set<String> TRANSACTION_VERBS = Set.of("MAIL", "RCPT", "DATA", "QUIT");
+    private static final Set<String> UNCOUNTED_VERBS = Set.of("RCPT", "QUIT");
 
     private SmtpCommands() {
     }
@@ -123,7 +125,7 @@ final class SmtpCommands {
                 throw new DropConnectionException(421, "4.3.2 Service shutting down, try again later");
             }
             Connection connection = gate.connection(session);
-            if (connection != null && !TRANSACTION_VERBS.contains(getName())
+            if (connection != null && !UNCOUNTED_VERBS.contains(getName())
                     && connection.commandWithoutMail() > MAX_COMMANDS_WITHOUT_MAIL) {
                 throw new DropConnectionException(421, "4.7.0 too many commands without mail, closing");
             }
@@ -137,11 +139,12 @@ final class SmtpCommands {
                     drop[0] = internalError(bug, session, connection);
                 }
             };
+            boolean transactionBefore = session.isMailTransactionInProgress();
             if (connection == null) {
                 guarded.run();
             } else {
                 connection.execute(guarded);
-                if ("MAIL".equals(getName()) && session.isMailTransactionInProgress()) {
+                if ("MAIL".equals(getName()) && !transactionBefore && session.isMailTransactionInProgress()) {
                     connection.mailStarted();
                 }
             }

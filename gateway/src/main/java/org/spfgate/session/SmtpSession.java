@@ -65,6 +65,13 @@ public final class SmtpSession {
      * what an honest client with a long list gets, and a deferral is ours, not the client's fault.
      */
     static final int MAX_REFUSED_RECIPIENTS = 20;
+    /**
+     * Recipients one connection may have deferred (4xx) before it is closed (Postfix's
+     * smtpd_recipient_overshoot_limit, also 1000): high enough for an honest client's long list
+     * against {@code 452 4.5.3}, but an RCPT loop must not hold the transaction, and with it a
+     * downstream connection, forever.
+     */
+    static final int MAX_DEFERRED_RECIPIENTS = 1000;
     /** RFC 5321 3.8: 421 tells the client that we close the connection. */
     private static final Reply TOO_MANY_ERRORS = new Reply(421, "4.7.0 too many errors, closing");
 
@@ -77,6 +84,7 @@ public final class SmtpSession {
     private SpfVerdict heloVerdict;
     private Transaction transaction;
     private int refusedRecipients;
+    private int deferredRecipients;
 
     SmtpSession(MessagePath path, InetAddress client) {
         this.path = path;
@@ -171,7 +179,7 @@ public final class SmtpSession {
         if (tx == null) {
             return new Reply(503, "5.5.1 Need MAIL before RCPT");
         }
-        if (refusedRecipients >= MAX_REFUSED_RECIPIENTS) {
+        if (refusedRecipients >= MAX_REFUSED_RECIPIENTS || deferredRecipients >= MAX_DEFERRED_RECIPIENTS) {
             transaction = null;
             tx.downstream.abort();
             return end(tx, TOO_MANY_ERRORS, RejectionReason.TOO_MANY_ERRORS);
@@ -480,6 +488,8 @@ public final class SmtpSession {
             }
             if (!reply.isTransient()) {
                 refusedRecipients++;
+            } else {
+                deferredRecipients++;
             }
             // a deferred recipient comes back later: that, not a permanent refusal, is the outcome
             if (lastRefusal == null || !lastRefusal.isTransient()) {

@@ -84,6 +84,56 @@ class ReviewDialogTest {
         assertEquals(List.of("carol@ours.test"), d.get(d.size() - 1).recipients());
     }
 
+    /**
+     * A transaction holds one of the relay's few downstream connections: a client that keeps one
+     * open by repeating a refused MAIL or DATA (each resetting the command time-out) is cut like a
+     * NOOP loop, and its downstream transaction aborted.
+     */
+    @Test
+    void aClientLoopingOnRefusedMailOrDataInsideATransactionIsDisconnectedAfterAHundred() throws Exception {
+        List<String> loops = List.of("MAIL FROM:<alice@sender.test>\nS: 503 5.5.1 Sender already specified",
+                "DATA\nS: 554 5.5.1 No valid recipients");
+        for (int n = 0; n < loops.size(); n++) {
+            String command = loops.get(n).substring(0, loops.get(n).indexOf('\n'));
+            String refused = "unknown-loop" + n + "@ours.test";
+            int seen = gw.internal.recipientsSeen().size();
+            try (SmtpClient c = gw.connect()) {
+                c.script(HELO + MAIL_FROM_ALICE + """
+                        C: RCPT TO:<%s>
+                        S: 550 5.1.1 <%s>: Recipient address rejected: User unknown
+                        """.formatted(refused, refused));
+                for (int i = 1; i <= 100; i++) {
+                    c.script("C: " + loops.get(n));
+                }
+                c.script("C: " + command + "\nS: 421 4.7.0 too many commands without mail, closing");
+                assertTrue(c.closedByServer());
+            }
+            assertEquals(seen + 1, gw.internal.recipientsSeen().size());
+            gw.awaitLogLine(l -> l.contains(refused) && l.contains("status=rejected"));
+        }
+    }
+
+    /** Deferred recipients (here 452 beyond max_recipients) are bounded too, as Postfix's overshoot limit. */
+    @Test
+    void aClientLoopingOnDeferredRecipientsIsDisconnectedAfterAThousand() throws Exception {
+        try (SmtpClient c = gw.connect()) {
+            c.script(HELO + MAIL_FROM_ALICE + RCPT_TO_BOB);
+            StringBuilder pipelined = new StringBuilder();
+            for (int i = 1; i <= 9 + 1000 + 1; i++) {
+                pipelined.append("RCPT TO:<bob@ours.test>\r\n");
+            }
+            c.sendRaw(pipelined.toString());
+            for (int i = 2; i <= 10; i++) {
+                c.expectLine("250 Ok");
+            }
+            for (int i = 1; i <= 1000; i++) {
+                c.expectLine("452 4.5.3 Too many recipients");
+            }
+            c.expectLine("421 4.7.0 too many errors, closing");
+            assertTrue(c.closedByServer());
+        }
+    }
+
     /** Three times more failed transactions than the relay has connections (4), then four at once. */
     @Test
     void everyWayATransactionCanEndGivesItsDownstreamConnectionBack() throws Exception {
