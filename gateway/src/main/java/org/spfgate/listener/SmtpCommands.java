@@ -33,11 +33,11 @@ final class SmtpCommands {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpCommands.class);
     /**
-     * Commands other than RCPT and QUIT that a connection may send before its next MAIL opens a
-     * transaction (Postfix's smtpd_junk_command_limit is also 100): a NOOP, RSET or VRFY loop does
-     * nothing but hold a connection slot, which each command's time-out cannot stop — and a
-     * refused MAIL or DATA repeated inside a transaction would also hold a downstream connection.
-     * RCPT is bounded by the session's limits on refused recipients.
+     * Commands other than RCPT, QUIT and a MAIL outside a transaction that a connection may send
+     * before its next MAIL opens a transaction (Postfix's smtpd_junk_command_limit is also 100): a
+     * NOOP, RSET or VRFY loop does nothing but hold a connection slot, which each command's
+     * time-out cannot stop — and a refused MAIL or DATA repeated inside a transaction would also
+     * hold a downstream connection. RCPT is bounded by the session's limits on refused recipients.
      */
     static final int MAX_COMMANDS_WITHOUT_MAIL = 100;
     private static final Set<String> UNCOUNTED_VERBS = Set.of("RCPT", "QUIT");
@@ -125,8 +125,10 @@ final class SmtpCommands {
                 throw new DropConnectionException(421, "4.3.2 Service shutting down, try again later");
             }
             Connection connection = gate.connection(session);
-            if (connection != null && !UNCOUNTED_VERBS.contains(getName())
-                    && connection.commandWithoutMail() > MAX_COMMANDS_WITHOUT_MAIL) {
+            boolean transactionBefore = session.isMailTransactionInProgress();
+            // a MAIL that may open a transaction is what the limit waits for; inside one it is junk
+            boolean counted = !UNCOUNTED_VERBS.contains(getName()) && !("MAIL".equals(getName()) && !transactionBefore);
+            if (connection != null && counted && connection.commandWithoutMail() > MAX_COMMANDS_WITHOUT_MAIL) {
                 throw new DropConnectionException(421, "4.7.0 too many commands without mail, closing");
             }
             DropConnectionException[] drop = new DropConnectionException[1];
@@ -139,7 +141,6 @@ final class SmtpCommands {
                     drop[0] = internalError(bug, session, connection);
                 }
             };
-            boolean transactionBefore = session.isMailTransactionInProgress();
             if (connection == null) {
                 guarded.run();
             } else {
