@@ -103,6 +103,7 @@ public final class DirectoryDownstream implements Downstream {
                 }
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
                 written = true;
+                syncDirectory(); // the rename itself must survive a power loss before we say 250
                 return new Reply(250, "2.0.0 Ok: delivered as " + target.getFileName());
             } catch (ClientReadFailed e) {
                 throw e.getCause();
@@ -115,6 +116,13 @@ public final class DirectoryDownstream implements Downstream {
                 if (!written) {
                     deleteQuietly(temporary);
                 }
+            }
+        }
+
+        /** fsync of the directory entry (POSIX: a rename is durable only once its directory is). */
+        private void syncDirectory() throws IOException {
+            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+                dir.force(true);
             }
         }
 
