@@ -1,5 +1,7 @@
 package org.spfgate.spf;
 
+import java.net.IDN;
+
 /**
  * Checks on domain names before they become DNS questions (RFC 7208 4.3 and 7.3, RFC 1035 2.3.4).
  * Names travel as text without the trailing dot; case is kept as written because macros expand
@@ -18,6 +20,25 @@ final class DomainName {
     /** {@code name} without one trailing dot. */
     static String withoutTrailingDot(String name) {
         return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    /**
+     * {@code name} with its U-labels as A-labels ({@code bücher.example} → {@code
+     * xn--bcher-kva.example}); an all-ASCII name unchanged; a name that has no A-label form
+     * unchanged, so that {@link #isValid} refuses it.
+     */
+    static String asciiForm(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) >= 0x80) {
+                try {
+                    // RFC 8616 3: SPF evaluates an internationalized domain in its A-label form.
+                    return IDN.toASCII(name, IDN.ALLOW_UNASSIGNED);
+                } catch (IllegalArgumentException e) {
+                    return name;
+                }
+            }
+        }
+        return name;
     }
 
     /**

@@ -138,6 +138,32 @@ class SpfCheckerTest {
     }
 
     @Test
+    void anInternationalizedSenderDomainIsEvaluatedInItsALabelForm() throws Exception {
+        // RFC 8616 3: an SMTPUTF8 sender's U-label domain is looked up as its A-label; otherwise
+        // a forger escapes the domain's -all by writing its name in Unicode.
+        InMemoryZoneDns dns = new TestZone()
+                .txt("xn--bcher-kva.example", "v=spf1 ip4:198.51.100.0/24 exists:%{o}.%{d}.seen.example -all").dns();
+        SpfVerdict v = checker(dns).checkMailFrom(ip("192.0.2.1"), "jörg@bücher.example", "h.example.com");
+        assertEquals(SpfResult.FAIL, v.result());
+        assertEquals("-all", v.decidedBy());
+        assertEquals("xn--bcher-kva.example", v.domain());
+        assertEquals("jörg@bücher.example", v.sender());
+        assertTrue(dns.queries().contains("A xn--bcher-kva.example.xn--bcher-kva.example.seen.example"),
+                dns.queries().toString());
+
+        SpfVerdict helo = checker(dns).checkHelo(ip("192.0.2.1"), "BÜCHER.example");
+        assertEquals(SpfResult.FAIL, helo.result());
+    }
+
+    @Test
+    void aUnicodeDomainWithoutAnALabelFormIsNoneWithoutAnyDnsQuestion() throws Exception {
+        InMemoryZoneDns dns = new TestZone().dns();
+        SpfVerdict v = checker(dns).checkMailFrom(ip("192.0.2.1"), "a@b\u0007ü.example", "h.example.com");
+        assertEquals(SpfResult.NONE, v.result());
+        assertEquals(List.of(), dns.queries());
+    }
+
+    @Test
     void trailingDotsAndLetterCaseMakeNoDifference() throws Exception {
         InMemoryZoneDns dns = new TestZone().txt("example.com", "V=SPF1 A:Mail.Example.COM. -ALL")
                 .a("mail.example.com", "192.0.2.1").dns();
