@@ -61,6 +61,20 @@ class SpfCheckerTest {
     }
 
     @Test
+    void anExpTextThatIsEmptyOrAllSpacesGivesTheDefaultExplanation() throws Exception {
+        InMemoryZoneDns dns = new TestZone()
+                .txt("example.com", "v=spf1 -all exp=empty.example.com")
+                .txt("empty.example.com", "")
+                .txt("spaces.example.com", "v=spf1 -all exp=blank.example.com")
+                .txt("blank.example.com", "%_ %_").dns();
+        SpfVerdict empty = checker(dns).checkMailFrom(ip("192.0.2.1"), "a@example.com", "h.example.com");
+        assertEquals(SpfResult.FAIL, empty.result());
+        assertEquals("example.com does not designate 192.0.2.1 as permitted sender", empty.explanation());
+        SpfVerdict blank = checker(dns).checkMailFrom(ip("192.0.2.1"), "a@spaces.example.com", "h.example.com");
+        assertEquals("spaces.example.com does not designate 192.0.2.1 as permitted sender", blank.explanation());
+    }
+
+    @Test
     void aRedirectTakesTheTargetsExpAndNotTheOriginals() throws Exception {
         InMemoryZoneDns dns = new TestZone()
                 .txt("example.com", "v=spf1 redirect=_spf.example.net exp=mine.example.com")
