@@ -23,11 +23,23 @@ final class DomainName {
     }
 
     /**
+     * IDNA2008's deviation characters (RFC 5892, UTS 46 section 3.1.1; and capital sharp s):
+     * {@link IDN} (IDNA2003) maps them away ({@code ß} to {@code ss}), which names another domain.
+     */
+    private static final String IDNA_DEVIATIONS = "\u00df\u1e9e\u03c2\u200c\u200d";
+
+    /**
      * {@code name} with its U-labels as A-labels ({@code bücher.example} → {@code
-     * xn--bcher-kva.example}); an all-ASCII name unchanged; a name that has no A-label form
-     * unchanged, so that {@link #isValid} refuses it.
+     * xn--bcher-kva.example}); an all-ASCII name unchanged; a name that has no A-label form, or
+     * none that IDNA2003 computes the same as IDNA2008, unchanged, so that {@link #isValid}
+     * refuses it.
      */
     static String asciiForm(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (IDNA_DEVIATIONS.indexOf(name.charAt(i)) >= 0) {
+                return name;
+            }
+        }
         for (int i = 0; i < name.length(); i++) {
             if (name.charAt(i) >= 0x80) {
                 try {

@@ -170,6 +170,19 @@ class SpfCheckerTest {
     }
 
     @Test
+    void aDomainWithAnIdna2008DeviationCharacterIsNeverEvaluatedAsItsIdna2003Mapping() throws Exception {
+        // IDNA2003 (java.net.IDN) maps ß to ss: straße.example would be judged by strasse.example,
+        // someone else's domain, whose +all must not vouch for it.
+        InMemoryZoneDns dns = new TestZone().txt("strasse.example", "v=spf1 +all")
+                .txt("xn--strae-oqa.example", "v=spf1 +all").dns();
+        for (String domain : List.of("straße.example", "STRAẞE.example", "a\u200db.example", "ας.example")) {
+            SpfVerdict v = checker(dns).checkMailFrom(ip("192.0.2.1"), "a@" + domain, "h.example.com");
+            assertEquals(SpfResult.NONE, v.result(), domain);
+        }
+        assertEquals(List.of(), dns.queries());
+    }
+
+    @Test
     void aUnicodeDomainWithoutAnALabelFormIsNoneWithoutAnyDnsQuestion() throws Exception {
         InMemoryZoneDns dns = new TestZone().dns();
         SpfVerdict v = checker(dns).checkMailFrom(ip("192.0.2.1"), "a@b\u0007ü.example", "h.example.com");
