@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -159,7 +158,7 @@ public final class SpfDnsClient implements SpfDns {
 
     private <T> DnsAnswer<T> lookup(String name, int type, Function<Record, T> convert) {
         String typeName = Type.string(type);
-        String key = typeName + ' ' + stripTrailingDot(name).toLowerCase(Locale.ROOT);
+        String key = typeName + ' ' + asciiLowerCase(stripTrailingDot(name));
         @SuppressWarnings("unchecked") // keys carry the type, so the answer has this T
         DnsAnswer<T> cached = (DnsAnswer<T>) cache.get(key);
         if (cached != null) {
@@ -399,6 +398,24 @@ public final class SpfDnsClient implements SpfDns {
         } catch (IOException e) {
             throw new TextParseException(text + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * DNS compares names ignoring the case of ASCII letters only (RFC 4343): {@code toLowerCase}
+     * would also turn e.g. U+212A KELVIN SIGN into {@code k}, giving two names one cache entry.
+     */
+    private static String asciiLowerCase(String name) {
+        StringBuilder lower = null;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                if (lower == null) {
+                    lower = new StringBuilder(name);
+                }
+                lower.setCharAt(i, (char) (c + ('a' - 'A')));
+            }
+        }
+        return lower == null ? name : lower.toString();
     }
 
     private static String stripTrailingDot(String name) {

@@ -3,7 +3,10 @@ package org.spfgate.maillog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -46,9 +49,26 @@ public final class DecisionLog implements AutoCloseable {
         if (config == null || config.file() == null) {
             return new DecisionLog(System.out, false, config == null ? null : config.format(), Clock.systemUTC());
         }
-        OutputStream file = Files.newOutputStream(config.file(),
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        OutputStream file;
+        try {
+            file = Files.newOutputStream(config.file(),
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            // The JDK's messages are just the path: say which file it is and what is wrong with it.
+            throw new IOException("cannot open the decision log " + config.file() + " (log.file) for appending: "
+                    + why(config.file(), e), e);
+        }
         return new DecisionLog(file, true, config.format(), Clock.systemUTC());
+    }
+
+    private static String why(Path file, IOException e) {
+        if (e instanceof NoSuchFileException && file.getParent() != null) {
+            return "no such directory " + file.getParent();
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.toString();
     }
 
     /** A log onto any stream (left open on {@link #close()}), with the clock that stamps lines. */

@@ -1,5 +1,7 @@
 package org.spfgate.spf;
 
+import java.net.IDN;
+
 /**
  * Checks on domain names before they become DNS questions (RFC 7208 4.3 and 7.3, RFC 1035 2.3.4).
  * Names travel as text without the trailing dot; case is kept as written because macros expand
@@ -18,6 +20,37 @@ final class DomainName {
     /** {@code name} without one trailing dot. */
     static String withoutTrailingDot(String name) {
         return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    /**
+     * IDNA2008's deviation characters (RFC 5892, UTS 46 section 3.1.1; and capital sharp s):
+     * {@link IDN} (IDNA2003) maps them away ({@code ß} to {@code ss}), which names another domain.
+     */
+    private static final String IDNA_DEVIATIONS = "\u00df\u1e9e\u03c2\u200c\u200d";
+
+    /**
+     * {@code name} with its U-labels as A-labels ({@code bücher.example} → {@code
+     * xn--bcher-kva.example}); an all-ASCII name unchanged; a name that has no A-label form, or
+     * none that IDNA2003 computes the same as IDNA2008, unchanged, so that {@link #isValid}
+     * refuses it.
+     */
+    static String asciiForm(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (IDNA_DEVIATIONS.indexOf(name.charAt(i)) >= 0) {
+                return name;
+            }
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) >= 0x80) {
+                try {
+                    // RFC 8616 3: SPF evaluates an internationalized domain in its A-label form.
+                    return IDN.toASCII(name, IDN.ALLOW_UNASSIGNED);
+                } catch (IllegalArgumentException e) {
+                    return name;
+                }
+            }
+        }
+        return name;
     }
 
     /**

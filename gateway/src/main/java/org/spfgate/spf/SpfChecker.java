@@ -71,7 +71,7 @@ public final class SpfChecker {
      * {@code check_host(ip, domain, sender)} of RFC 7208 section 4, for either identity.
      *
      * @param ip       the SMTP client (an IPv4-mapped IPv6 address is treated as IPv4)
-     * @param domain   the domain to evaluate (a trailing dot is ignored)
+     * @param domain   the domain to evaluate (a trailing dot is ignored; U-labels become A-labels, RFC 8616 3)
      * @param sender   the {@code <sender>}: local part (empty means postmaster, RFC 7208 4.3),
      *                 {@code @} and domain
      * @param helo     the HELO/EHLO name for the {@code %{h}} macro and the verdict
@@ -81,11 +81,12 @@ public final class SpfChecker {
                                 SpfIdentity identity) {
         InetAddress client = IpLiteral.unmapped(Objects.requireNonNull(ip, "ip"));
         String h = helo == null ? "" : helo;
-        String name = DomainName.withoutTrailingDot(domain == null ? "" : domain);
+        String name = DomainName.asciiForm(DomainName.withoutTrailingDot(domain == null ? "" : domain));
         int at = sender == null ? -1 : sender.lastIndexOf('@');
         String localPart = at <= 0 ? POSTMASTER : sender.substring(0, at);
-        String senderDomain = at < 0 ? name : DomainName.withoutTrailingDot(sender.substring(at + 1));
-        String fullSender = localPart + "@" + senderDomain;
+        String writtenDomain = at < 0 ? name : DomainName.withoutTrailingDot(sender.substring(at + 1));
+        String fullSender = localPart + "@" + writtenDomain;
+        String senderDomain = DomainName.asciiForm(writtenDomain);
         String ipText = ClientIpText.readable(client);
 
         if (!DomainName.isValid(name)) {
@@ -94,7 +95,7 @@ public final class SpfChecker {
                     "'" + name + "' is not a valid domain name for SPF", null, 0);
         }
         SpfEvaluation evaluation = new SpfEvaluation(dns, parser, System.nanoTime() + timeoutNanos,
-                client, fullSender, localPart, senderDomain, h, receiver);
+                client, localPart + "@" + senderDomain, localPart, senderDomain, h, receiver);
         try {
             SpfEvaluation.Outcome outcome = evaluation.checkHost(name);
             String explanation = switch (outcome.result()) {

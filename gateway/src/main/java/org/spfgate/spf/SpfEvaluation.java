@@ -401,7 +401,8 @@ final class SpfEvaluation implements MacroValues {
                     return null;
                 }
             }
-            return expanded;
+            // An empty text explains nothing: the default, which names domain and IP, does.
+            return expanded.isBlank() ? null : expanded;
         } catch (SpfSyntaxException | SpfAbort e) {
             return null;
         } finally {

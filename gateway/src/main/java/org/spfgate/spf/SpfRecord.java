@@ -42,8 +42,18 @@ final class SpfRecord {
 
     /** RFC 7208 4.5: whether a TXT string is an SPF record (a version section is present). */
     static boolean isSpfRecord(String txt) {
-        return txt.regionMatches(true, 0, VERSION, 0, VERSION.length())
-                && (txt.length() == VERSION.length() || txt.charAt(VERSION.length()) == ' ');
+        if (txt.length() < VERSION.length()
+                || (txt.length() > VERSION.length() && txt.charAt(VERSION.length()) != ' ')) {
+            return false;
+        }
+        // ASCII case only: String.regionMatches(true, ...) also takes U+017F (long s) for s.
+        for (int i = 0; i < VERSION.length(); i++) {
+            char c = txt.charAt(i);
+            if ((c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c) != VERSION.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

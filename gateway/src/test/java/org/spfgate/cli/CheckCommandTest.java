@@ -37,7 +37,8 @@ class CheckCommandTest {
                 .txt("timeout.example.com", "v=spf1 +all")
                 .timeout("timeout.example.com")
                 .txt("broken.example.com", "v=spf1 ip4:192.0.2.0/33 -all")
-                .txt("helo.example.net", "v=spf1 ip6:2001:db8::/32 -all");
+                .txt("helo.example.net", "v=spf1 ip6:2001:db8::/32 -all")
+                .txt("xn--bcher-kva.example", "v=spf1 ip4:192.0.2.0/24 -all");
         dns = TestDnsServer.start(zone);
     }
 
@@ -182,6 +183,16 @@ class CheckCommandTest {
                 "Received-SPF: pass (mx.example.org: domain of postmaster@helo.example.net designates 2001:db8::25 as"
                         + " permitted sender) client-ip=\"2001:db8::25\"; envelope-from=\"postmaster@helo.example.net\";"
                         + " helo=helo.example.net; receiver=mx.example.org; identity=helo; mechanism=\"ip6:2001:db8::/32\"");
+    }
+
+    @Test
+    void anInternationalizedSenderDomainIsCheckedUnderItsALabel() {
+        CommandLineRun r = check("--ip", "203.0.113.5", "--sender", "jörg@bücher.example", "--helo", "mail.example.org");
+        assertEquals("fail", r.out().get(0));
+        assertEquals("explanation: xn--bcher-kva.example does not designate 203.0.113.5 as permitted sender",
+                r.out().get(1));
+        assertEquals("decided-by: -all", r.out().get(2));
+        assertEquals(1, r.exitCode());
     }
 
     @Test

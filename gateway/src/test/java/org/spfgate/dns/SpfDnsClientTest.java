@@ -176,6 +176,18 @@ class SpfDnsClientTest {
     }
 
     @Test
+    void aNameThatJavaLowerCasesIntoAnotherNameDoesNotShareItsCacheEntry() {
+        zone.negativeTtl(60).txt("k.example.com", "v=spf1 -all");
+
+        // U+212A KELVIN SIGN lower-cases to an ASCII k in Java; DNS folds ASCII case only (RFC 4343),
+        // so a macro-expanded local part must not fill the cache entry of k.example.com.
+        assertEquals(Status.NXDOMAIN, client.txt("\u212A.example.com").status());
+        assertEquals(List.of("v=spf1 -all"), client.txt("k.example.com").records());
+        assertEquals(List.of("v=spf1 -all"), client.txt("K.EXAMPLE.com").records());
+        assertEquals(1, dns.queryCount("k.example.com", "TXT"));
+    }
+
+    @Test
     void anAnswerIsAskedAgainOnceItsTtlHasPassed() {
         zone.ttl(2).a("short.example.com", "192.0.2.1");
 

@@ -3,6 +3,7 @@ package org.spfgate.maillog;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -311,5 +312,14 @@ class DecisionLogTest {
                 .map(Map.Entry::getValue).reduce((a, b) -> {
                     throw new AssertionError("two " + key + " fields in " + line);
                 }).orElseThrow(() -> new AssertionError("no " + key + " in " + line));
+    }
+
+    @Test
+    void aLogFileThatCannotBeOpenedIsAnErrorNamingTheFileAndWhy(@TempDir Path dir) {
+        Path file = dir.resolve("missing-directory").resolve("decisions.log");
+        IOException e = assertThrows(IOException.class,
+                () -> DecisionLog.open(new LogConfig(file, LogConfig.Format.TEXT)));
+        assertEquals("cannot open the decision log " + file + " (log.file) for appending: no such directory "
+                + file.getParent(), e.getMessage());
     }
 }

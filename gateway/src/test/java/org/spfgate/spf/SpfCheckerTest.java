@@ -61,6 +61,20 @@ class SpfCheckerTest {
     }
 
     @Test
+    void anExpTextThatIsEmptyOrAllSpacesGivesTheDefaultExplanation() throws Exception {
+        InMemoryZoneDns dns = new TestZone()
+                .txt("example.com", "v=spf1 -all exp=empty.example.com")
+                .txt("empty.example.com", "")
+                .txt("spaces.example.com", "v=spf1 -all exp=blank.example.com")
+                .txt("blank.example.com", "%_ %_").dns();
+        SpfVerdict empty = checker(dns).checkMailFrom(ip("192.0.2.1"), "a@example.com", "h.example.com");
+        assertEquals(SpfResult.FAIL, empty.result());
+        assertEquals("example.com does not designate 192.0.2.1 as permitted sender", empty.explanation());
+        SpfVerdict blank = checker(dns).checkMailFrom(ip("192.0.2.1"), "a@spaces.example.com", "h.example.com");
+        assertEquals("spaces.example.com does not designate 192.0.2.1 as permitted sender", blank.explanation());
+    }
+
+    @Test
     void aRedirectTakesTheTargetsExpAndNotTheOriginals() throws Exception {
         InMemoryZoneDns dns = new TestZone()
                 .txt("example.com", "v=spf1 redirect=_spf.example.net exp=mine.example.com")
@@ -135,6 +149,45 @@ class SpfCheckerTest {
         assertEquals(SpfResult.PASS, v.result());
         assertEquals("ip4:192.0.2.0/24", v.decidedBy());
         assertInstanceOf(Inet4Address.class, v.clientIp());
+    }
+
+    @Test
+    void anInternationalizedSenderDomainIsEvaluatedInItsALabelForm() throws Exception {
+        // RFC 8616 3: an SMTPUTF8 sender's U-label domain is looked up as its A-label; otherwise
+        // a forger escapes the domain's -all by writing its name in Unicode.
+        InMemoryZoneDns dns = new TestZone()
+                .txt("xn--bcher-kva.example", "v=spf1 ip4:198.51.100.0/24 exists:%{o}.%{d}.seen.example -all").dns();
+        SpfVerdict v = checker(dns).checkMailFrom(ip("192.0.2.1"), "jörg@bücher.example", "h.example.com");
+        assertEquals(SpfResult.FAIL, v.result());
+        assertEquals("-all", v.decidedBy());
+        assertEquals("xn--bcher-kva.example", v.domain());
+        assertEquals("jörg@bücher.example", v.sender());
+        assertTrue(dns.queries().contains("A xn--bcher-kva.example.xn--bcher-kva.example.seen.example"),
+                dns.queries().toString());
+
+        SpfVerdict helo = checker(dns).checkHelo(ip("192.0.2.1"), "BÜCHER.example");
+        assertEquals(SpfResult.FAIL, helo.result());
+    }
+
+    @Test
+    void aDomainWithAnIdna2008DeviationCharacterIsNeverEvaluatedAsItsIdna2003Mapping() throws Exception {
+        // IDNA2003 (java.net.IDN) maps ß to ss: straße.example would be judged by strasse.example,
+        // someone else's domain, whose +all must not vouch for it.
+        InMemoryZoneDns dns = new TestZone().txt("strasse.example", "v=spf1 +all")
+                .txt("xn--strae-oqa.example", "v=spf1 +all").dns();
+        for (String domain : List.of("straße.example", "STRAẞE.example", "a\u200db.example", "ας.example")) {
+            SpfVerdict v = checker(dns).checkMailFrom(ip("192.0.2.1"), "a@" + domain, "h.example.com");
+            assertEquals(SpfResult.NONE, v.result(), domain);
+        }
+        assertEquals(List.of(), dns.queries());
+    }
+
+    @Test
+    void aUnicodeDomainWithoutAnALabelFormIsNoneWithoutAnyDnsQuestion() throws Exception {
+        InMemoryZoneDns dns = new TestZone().dns();
+        SpfVerdict v = checker(dns).checkMailFrom(ip("192.0.2.1"), "a@b\u0007ü.example", "h.example.com");
+        assertEquals(SpfResult.NONE, v.result());
+        assertEquals(List.of(), dns.queries());
     }
 
     @Test

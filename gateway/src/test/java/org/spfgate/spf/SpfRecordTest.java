@@ -114,6 +114,13 @@ class SpfRecordTest {
         assertFalse(SpfRecord.isSpfRecord("v=spf3 -all"));
     }
 
+    @Test
+    void theVersionIsAsciiOnlyNotAUnicodeCaseLookalike() {
+        // U+017F LATIN SMALL LETTER LONG S upper-cases to S: String.regionMatches(true, ...) took it for s.
+        assertFalse(SpfRecord.isSpfRecord("v=\u017Fpf1 +all"));
+        assertFalse(SpfRecord.isSpfRecord("V=\u017Fpf1"));
+    }
+
     private static String error(String record) {
         return assertThrows(SpfSyntaxException.class, () -> SpfRecord.parse(record)).getMessage();
     }
