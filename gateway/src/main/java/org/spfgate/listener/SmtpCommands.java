@@ -5,6 +5,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.spfgate.relay.Reply;
@@ -21,11 +22,16 @@ import org.subethamail.smtp.internal.server.HelpMessage;
 import org.subethamail.smtp.server.Session;
 
 /**
- * Our SMTP verbs on SubEtha's command loop. SubEtha keeps the socket, the line reader, STARTTLS,
- * RSET, NOOP, QUIT; HELO/EHLO, MAIL, RCPT and DATA are ours and hand the client's text to
+ * Our SMTP verbs on SubEtha's command loop. SubEtha keeps the socket, the line reader and the
+ * TLS handshake; HELO/EHLO, MAIL, RCPT and DATA are ours and hand the client's text to
  * {@link SmtpSession}, because SubEtha's own versions lose the MAIL parameters (BODY, SMTPUTF8),
  * reply without enhanced status codes, skip the dot-unstuffing of the first line, and answer a
- * rejected DATA without resetting the transaction. BDAT is refused (CHUNKING is not offered).
+ * rejected DATA without resetting the transaction. STARTTLS, RSET, NOOP, QUIT, VRFY, EXPN, HELP
+ * and AUTH are ours too, only so that every reply carries an enhanced status code: EHLO offers
+ * ENHANCEDSTATUSCODES (RFC 2034 3). SubEtha alone still answers an unknown verb ({@code 500 Error:
+ * command not implemented}) and an idle client ({@code 421 Timeout waiting for data from client.}):
+ * both replies are written by its final CommandHandler and Session. BDAT is refused (CHUNKING is
+ * not offered).
  * Every verb runs under {@link GuardedCommand}: during a shutdown, new transactions get 421, and
  * a bug anywhere on the message path becomes {@code 451 4.3.0 internal error}.
  */
@@ -53,7 +59,14 @@ final class SmtpCommands {
         handler.addCommand(new RcptToCommand(gate));
         handler.addCommand(new DataCommand(gate, commandTimeout, dataTimeout));
         handler.addCommand(new BdatRefusal());
-        handler.addCommand(new StartTlsCommand(handler.getCommand("STARTTLS"), gate));
+        handler.addCommand(new StartTlsCommand(gate));
+        handler.addCommand(new ResetCommand());
+        handler.addCommand(new NoopCommand());
+        handler.addCommand(new QuitCommand());
+        handler.addCommand(new VrfyCommand());
+        handler.addCommand(new ExpnRefusal());
+        handler.addCommand(new HelpCommand());
+        handler.addCommand(new AuthRefusal());
         for (String verb : List.copyOf(handler.getVerbs())) {
             handler.addCommand(new GuardedCommand(handler.getCommand(verb), gate));
         }
@@ -320,33 +333,143 @@ final class SmtpCommands {
         }
     }
 
-    /** STARTTLS is SubEtha's; afterwards the session forgets the HELO and records the TLS. */
-    private static final class StartTlsCommand implements Command {
-        private final Command wrapped;
+    /**
+     * STARTTLS (RFC 3207 4): SubEtha's steps with enhanced status codes; afterwards the session
+     * forgets the HELO and records the TLS.
+     */
+    private static final class StartTlsCommand extends BaseCommand {
         private final ConnectionGate gate;
 
-        StartTlsCommand(Command wrapped, ConnectionGate gate) {
-            this.wrapped = wrapped;
+        StartTlsCommand(ConnectionGate gate) {
+            super("STARTTLS", "Starts TLS on this connection.");
             this.gate = gate;
         }
 
         @Override
         public void execute(String commandString, Session session) throws IOException, DropConnectionException {
-            boolean before = session.isTLSStarted();
-            wrapped.execute(commandString, session);
-            if (!before && session.isTLSStarted()) {
-                smtp(gate, session).tlsStarted();
+            if (!commandString.strip().equalsIgnoreCase("STARTTLS")) {
+                session.sendResponse("501 5.5.4 STARTTLS takes no parameters");
+                return;
             }
+            if (!session.getServer().getEnableTLS()) {
+                session.sendResponse("454 4.7.0 TLS not available");
+                return;
+            }
+            if (session.getSocket() instanceof SSLSocket) {
+                session.sendResponse("503 5.5.1 TLS already active");
+                return;
+            }
+            session.sendResponse("220 2.0.0 Ready to start TLS");
+            try {
+                SSLSocket tls = session.getServer().createSSLSocket(session.getSocket());
+                tls.startHandshake();
+                session.setSocket(tls);
+                // RFC 3207 4.2: the client starts over, nothing said before the handshake counts
+                session.resetSmtpProtocol();
+                session.setTlsStarted(true);
+            } catch (IOException failed) {
+                // as SubEtha: one line, no stack trace for the common "no cipher suites in common"
+                LOG.warn("STARTTLS failed from {}: {}", session.getRemoteAddress(), failed.toString());
+                return;
+            }
+            smtp(gate, session).tlsStarted();
+        }
+    }
+
+    /** RSET (RFC 5321 4.1.1.5): the transaction ends (SubEtha calls our marker, which aborts the downstream). */
+    private static final class ResetCommand extends BaseCommand {
+        ResetCommand() {
+            super("RSET", "Resets the mail transaction.");
         }
 
         @Override
-        public HelpMessage getHelp() throws CommandException {
-            return wrapped.getHelp();
+        public void execute(String commandString, Session session) throws IOException {
+            session.resetMailTransaction();
+            session.sendResponse("250 2.0.0 Ok");
+        }
+    }
+
+    /** NOOP (RFC 5321 4.1.1.9). */
+    private static final class NoopCommand extends BaseCommand {
+        NoopCommand() {
+            super("NOOP", "Does nothing.");
         }
 
         @Override
-        public String getName() {
-            return wrapped.getName();
+        public void execute(String commandString, Session session) throws IOException {
+            session.sendResponse("250 2.0.0 Ok");
+        }
+    }
+
+    /**
+     * QUIT (RFC 5321 4.1.1.10): closes the connection; an open transaction is ended by SubEtha
+     * when the session ends, which aborts the downstream.
+     */
+    private static final class QuitCommand extends BaseCommand {
+        QuitCommand() {
+            super("QUIT", "Closes the connection.");
+        }
+
+        @Override
+        public void execute(String commandString, Session session) throws IOException {
+            session.sendResponse("221 2.0.0 Bye");
+            session.quit();
+        }
+    }
+
+    /**
+     * VRFY (RFC 5321 3.5.3, 7.3): 252, so that nobody learns from us which users exist; the
+     * internal server decides at RCPT.
+     */
+    private static final class VrfyCommand extends BaseCommand {
+        VrfyCommand() {
+            super("VRFY", "Does not verify, accepts and attempts delivery.", "<address>");
+        }
+
+        @Override
+        public void execute(String commandString, Session session) throws IOException {
+            if (getArgPredicate(commandString).isEmpty()) {
+                session.sendResponse("501 5.5.4 Syntax: VRFY <address>");
+                return;
+            }
+            session.sendResponse("252 2.5.0 Cannot VRFY user, but will accept message and attempt delivery");
+        }
+    }
+
+    /** EXPN (RFC 5321 3.5.3, 7.3): mailing lists are not disclosed. */
+    private static final class ExpnRefusal extends BaseCommand {
+        ExpnRefusal() {
+            super("EXPN", "Not offered.");
+        }
+
+        @Override
+        public void execute(String commandString, Session session) throws IOException {
+            session.sendResponse("502 5.5.1 EXPN not available");
+        }
+    }
+
+    /** HELP (RFC 5321 4.1.1.8): one line, the same for every topic. */
+    private static final class HelpCommand extends BaseCommand {
+        HelpCommand() {
+            super("HELP", "Points to RFC 5321.", "[ <topic> ]");
+        }
+
+        @Override
+        public void execute(String commandString, Session session) throws IOException {
+            session.sendResponse("214 2.0.0 See RFC 5321; commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY"
+                    + (session.getServer().getEnableTLS() ? " STARTTLS" : ""));
+        }
+    }
+
+    /** AUTH is not offered (RFC 4954 is for submission, not for a border gateway). */
+    private static final class AuthRefusal extends BaseCommand {
+        AuthRefusal() {
+            super("AUTH", "Not offered.");
+        }
+
+        @Override
+        public void execute(String commandString, Session session) throws IOException {
+            session.sendResponse("502 5.5.1 AUTH not offered");
         }
     }
 

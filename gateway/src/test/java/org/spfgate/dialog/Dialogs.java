@@ -45,7 +45,7 @@ final class Dialogs {
 
     static final String QUIT = """
             C: QUIT
-            S: 221 Bye
+            S: 221 2.0.0 Bye
             """;
 
     /** The usual way to the message: HELO, a passing sender, one of our recipients, DATA. */

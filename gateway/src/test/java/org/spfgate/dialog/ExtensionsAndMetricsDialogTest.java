@@ -92,7 +92,7 @@ class ExtensionsAndMetricsDialogTest {
                         C: RCPT TO:<bob@ours.test>
                         S: 550 5.7.23 forged.test never sends mail from 127.0.0.1
                         C: RSET
-                        S: 250 Ok
+                        S: 250 2.0.0 Ok
                         C: MAIL FROM:<dave@slow.test>
                         S: 250 2.1.0 Sender OK
                         C: RCPT TO:<bob@ours.test>

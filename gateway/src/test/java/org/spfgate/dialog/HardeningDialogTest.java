@@ -162,7 +162,7 @@ class HardeningDialogTest {
                 C: RCPT TO:<unknown%d@ours.test>
                 S: 550 5.1.1 <unknown%d@ours.test>: Recipient address rejected: User unknown
                 C: RSET
-                S: 250 Ok
+                S: 250 2.0.0 Ok
                 """.formatted(i, i) + MAIL_FROM_ALICE).close();
     }
 
@@ -213,7 +213,7 @@ class HardeningDialogTest {
                 SmtpClient c = gw.connect()) {
             c.expectLine("220 mx.gateway.test ESMTP spfgate");
             for (int i = 1; i <= 100; i++) {
-                c.script(i % 2 == 0 ? "C: NOOP\nS: 250 Ok" : "C: RSET\nS: 250 Ok");
+                c.script(i % 2 == 0 ? "C: NOOP\nS: 250 2.0.0 Ok" : "C: RSET\nS: 250 2.0.0 Ok");
             }
             c.script("""
                     C: NOOP
@@ -227,13 +227,13 @@ class HardeningDialogTest {
     void aMailTransactionStartsTheCountOfCommandsWithoutMailAfresh() throws Exception {
         try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
                 SmtpClient c = gw.connect()) {
-            c.script(HELLO + "C: RSET\nS: 250 Ok");
+            c.script(HELLO + "C: RSET\nS: 250 2.0.0 Ok");
             for (int i = 1; i <= 98; i++) {
-                c.script("C: NOOP\nS: 250 Ok");
+                c.script("C: NOOP\nS: 250 2.0.0 Ok");
             }
-            c.script(MAIL_FROM_ALICE + "C: RSET\nS: 250 Ok");
+            c.script(MAIL_FROM_ALICE + "C: RSET\nS: 250 2.0.0 Ok");
             for (int i = 1; i <= 99; i++) {
-                c.script("C: NOOP\nS: 250 Ok");
+                c.script("C: NOOP\nS: 250 2.0.0 Ok");
             }
             c.script(QUIT);
         }
@@ -244,7 +244,7 @@ class HardeningDialogTest {
         try (BrokenGateway gw = new BrokenGateway(Broken.Step.OPEN);
                 SmtpClient c = gw.connect()) {
             c.script(HELLO.replace("S: 250 2.1.0 Sender OK", "S: 451 4.3.0 internal error"));
-            c.script("C: NOOP\nS: 250 Ok"); // still connected, still answered
+            c.script("C: NOOP\nS: 250 2.0.0 Ok"); // still connected, still answered
             c.script(QUIT);
         }
     }

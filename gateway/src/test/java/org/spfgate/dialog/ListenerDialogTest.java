@@ -185,7 +185,7 @@ class ListenerDialogTest {
                         S: 250-ENHANCEDSTATUSCODES
                         S: 250 SMTPUTF8
                         C: STARTTLS
-                        S: 220 Ready to start TLS
+                        S: 220 2.0.0 Ready to start TLS
                         """);
                 SSLSocket tls = plain.startTls(trusting(pem[0]));
                 assertTrue(List.of("TLSv1.2", "TLSv1.3").contains(tls.getSession().getProtocol()),

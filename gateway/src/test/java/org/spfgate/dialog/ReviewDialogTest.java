@@ -158,7 +158,7 @@ class ReviewDialogTest {
                 c.script(READY_FOR_MESSAGE);
                 c.sendRaw("Subject: big\r\n\r\n" + "x".repeat(1_100_000) + "\r\n.\r\n");
                 c.expectLine("552 5.3.4 Message size exceeds fixed limit of 1000000 bytes");
-                c.script(MAIL_FROM_ALICE + "C: RSET\nS: 250 Ok\n" + QUIT);
+                c.script(MAIL_FROM_ALICE + "C: RSET\nS: 250 2.0.0 Ok\n" + QUIT);
             }
             // all refused
             try (SmtpClient c = gw.connect()) {
@@ -215,7 +215,7 @@ class ReviewDialogTest {
                         S: 250 mx.gateway.test
                         """ + MAIL_FROM_ALICE + RCPT_TO_BOB + """
                         C: STARTTLS
-                        S: 220 Ready to start TLS
+                        S: 220 2.0.0 Ready to start TLS
                         """);
                 c.startTls(ListenerDialogTest.trusting(pem[0]));
                 c.script("""

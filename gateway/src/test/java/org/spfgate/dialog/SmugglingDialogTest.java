@@ -81,8 +81,8 @@ class SmugglingDialogTest {
             c.script("""
                     S: 250 2.0.0 Ok: queued as Q...
                     S: 250 2.1.0 Sender OK
-                    S: 250 Ok
-                    S: 221 Bye
+                    S: 250 2.0.0 Ok
+                    S: 221 2.0.0 Bye
                     """);
         }
         assertEquals(before + 1, gw.internal.deliveries().size());

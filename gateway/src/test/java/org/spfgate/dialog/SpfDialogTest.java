@@ -206,7 +206,7 @@ class SpfDialogTest {
                     C: RCPT TO:<bob@ours.test>
                     S: 550 5.7.23 ...
                     C: RSET
-                    S: 250 Ok
+                    S: 250 2.0.0 Ok
                     """ + ehlo("mail.sender.test", 1_000_000) + """
                     C: MAIL FROM:<>
                     S: 250 2.1.0 Sender OK
