@@ -61,12 +61,15 @@ final class SmtpCommands {
         handler.addCommand(new BdatRefusal());
         handler.addCommand(new StartTlsCommand(gate));
         handler.addCommand(new ResetCommand());
-        handler.addCommand(new NoopCommand());
+        // NOOP (RFC 5321 4.1.1.9)
+        handler.addCommand(new FixedReply("NOOP", "Does nothing.", "250 2.0.0 Ok"));
         handler.addCommand(new QuitCommand());
         handler.addCommand(new VrfyCommand());
-        handler.addCommand(new ExpnRefusal());
+        // EXPN (RFC 5321 3.5.3, 7.3): mailing lists are not disclosed
+        handler.addCommand(new FixedReply("EXPN", "Not offered.", "502 5.5.1 EXPN not available"));
         handler.addCommand(new HelpCommand());
-        handler.addCommand(new AuthRefusal());
+        // AUTH is not offered (RFC 4954 is for submission, not for a border gateway)
+        handler.addCommand(new FixedReply("AUTH", "Not offered.", "502 5.5.1 AUTH not offered"));
         for (String verb : List.copyOf(handler.getVerbs())) {
             handler.addCommand(new GuardedCommand(handler.getCommand(verb), gate));
         }
@@ -389,15 +392,18 @@ final class SmtpCommands {
         }
     }
 
-    /** NOOP (RFC 5321 4.1.1.9). */
-    private static final class NoopCommand extends BaseCommand {
-        NoopCommand() {
-            super("NOOP", "Does nothing.");
+    /** A command whose answer never varies (NOOP, EXPN, AUTH). */
+    private static final class FixedReply extends BaseCommand {
+        private final String reply;
+
+        FixedReply(String name, String help, String reply) {
+            super(name, help);
+            this.reply = reply;
         }
 
         @Override
         public void execute(String commandString, Session session) throws IOException {
-            session.sendResponse("250 2.0.0 Ok");
+            session.sendResponse(reply);
         }
     }
 
@@ -436,18 +442,6 @@ final class SmtpCommands {
         }
     }
 
-    /** EXPN (RFC 5321 3.5.3, 7.3): mailing lists are not disclosed. */
-    private static final class ExpnRefusal extends BaseCommand {
-        ExpnRefusal() {
-            super("EXPN", "Not offered.");
-        }
-
-        @Override
-        public void execute(String commandString, Session session) throws IOException {
-            session.sendResponse("502 5.5.1 EXPN not available");
-        }
-    }
-
     /** HELP (RFC 5321 4.1.1.8): one line, the same for every topic. */
     private static final class HelpCommand extends BaseCommand {
         HelpCommand() {
@@ -458,18 +452,6 @@ final class SmtpCommands {
         public void execute(String commandString, Session session) throws IOException {
             session.sendResponse("214 2.0.0 See RFC 5321; commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY"
                     + (session.getServer().getEnableTLS() ? " STARTTLS" : ""));
-        }
-    }
-
-    /** AUTH is not offered (RFC 4954 is for submission, not for a border gateway). */
-    private static final class AuthRefusal extends BaseCommand {
-        AuthRefusal() {
-            super("AUTH", "Not offered.");
-        }
-
-        @Override
-        public void execute(String commandString, Session session) throws IOException {
-            session.sendResponse("502 5.5.1 AUTH not offered");
         }
     }
 

@@ -96,6 +96,26 @@ final class GatewayUnderTest implements AutoCloseable {
                 c.trusted(), c.metrics(), c.log());
     }
 
+    /**
+     * A gateway offering STARTTLS with the certificate and key {@code pem}, relaying to
+     * {@code internal} over at most {@code relayConnections}, DNS from {@code dns} only.
+     */
+    static GatewayConfig withStartTls(Path[] pem, InternalMailServer internal, TestDnsServer dns,
+            int relayConnections, Path log) throws Exception {
+        return onAnyFreePort(ConfigLoader.parse("""
+                server:
+                  hostname: %s
+                  listen: ["127.0.0.1:2525"]
+                  tls: { certificate: "%s", key: "%s" }
+                domains: [ours.test]
+                relay: { host: 127.0.0.1, port: %d, tls: none, connections: %d }
+                dns: { servers: ["127.0.0.1:%d"], query_timeout: 300ms }
+                metrics: { listen: null }
+                log: { file: "%s" }
+                """.formatted(HOSTNAME, pem[0], pem[1], internal.port(), relayConnections, dns.port(), log),
+                "STARTTLS dialog test"));
+    }
+
     static Builder with(TestZone zone) {
         return new Builder(zone);
     }

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.spfgate.config.ConfigLoader;
 import org.spfgate.config.GatewayConfig;
 import org.spfgate.listener.Gateway;
 import org.spfgate.testdns.TestDnsServer;
@@ -197,17 +196,7 @@ class ReviewDialogTest {
         Path[] pem = ListenerDialogTest.selfSignedPem(dir);
         try (TestDnsServer dns = TestDnsServer.start(Zones.standard());
                 InternalMailServer internal = new InternalMailServer()) {
-            GatewayConfig config = GatewayUnderTest.onAnyFreePort(ConfigLoader.parse("""
-                    server:
-                      hostname: mx.gateway.test
-                      listen: ["127.0.0.1:2525"]
-                      tls: { certificate: "%s", key: "%s" }
-                    domains: [ours.test]
-                    relay: { host: 127.0.0.1, port: %d, tls: none, connections: 1 }
-                    dns: { servers: ["127.0.0.1:%d"], query_timeout: 300ms }
-                    metrics: { listen: null }
-                    log: { file: "%s" }
-                    """.formatted(pem[0], pem[1], internal.port(), dns.port(), dir.resolve("log")), "review"));
+            GatewayConfig config = GatewayUnderTest.withStartTls(pem, internal, dns, 1, dir.resolve("log"));
             try (Gateway gateway = Gateway.start(config);
                     SmtpClient c = SmtpClient.connect(gateway.smtpAddresses().get(0))) {
                 c.script(GREETING + """
