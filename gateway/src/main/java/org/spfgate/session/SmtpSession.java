@@ -75,7 +75,8 @@ public final class SmtpSession {
     /** RFC 5321 3.8: 421 tells the client that we close the connection. */
     private static final Reply TOO_MANY_ERRORS = new Reply(421, "4.7.0 too many errors, closing");
 
-    private final MessagePath path;
+    private final Sessions sessions;
+    private final SessionConfig config;
     private final InetAddress client;
     private ClientTrust trust;
     private String helo;
@@ -86,8 +87,9 @@ public final class SmtpSession {
     private int refusedRecipients;
     private int deferredRecipients;
 
-    SmtpSession(MessagePath path, InetAddress client) {
-        this.path = path;
+    SmtpSession(Sessions sessions, SessionConfig config, InetAddress client) {
+        this.sessions = sessions;
+        this.config = config;
         this.client = unmapped(client);
     }
 
@@ -95,13 +97,13 @@ public final class SmtpSession {
     public Reply helo(String name, boolean ehlo) {
         reset();
         if (name.isEmpty() || name.length() > MAX_HELO_LENGTH || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            path.metrics.rejected(RejectionReason.BAD_SYNTAX);
+            sessions.metrics.rejected(RejectionReason.BAD_SYNTAX);
             return new Reply(501, "5.5.4 Invalid " + (ehlo ? "EHLO" : "HELO") + " name");
         }
         this.helo = name;
         this.extended = ehlo;
         this.heloVerdict = null;
-        return new Reply(250, path.hostname);
+        return new Reply(250, config.hostname());
     }
 
     /** After STARTTLS the client starts over with EHLO (RFC 3207 4.2). */
@@ -125,38 +127,38 @@ public final class SmtpSession {
             parsed = CommandArgument.parse(argument, "FROM");
             parameters = MailParameters.of(parsed.parameters());
         } catch (CommandArgument.Malformed e) {
-            path.metrics.rejected(RejectionReason.BAD_SENDER);
+            sessions.metrics.rejected(RejectionReason.BAD_SENDER);
             return new Reply(501, "5.5.4 " + e.getMessage());
         } catch (MailParameters.Unsupported e) {
             return new Reply(555, "5.5.4 " + e.getMessage());
         }
         String sender = withoutSourceRoute(parsed.path());
         if (!sender.isEmpty() && !isMailbox(sender)) {
-            path.metrics.rejected(RejectionReason.BAD_SENDER);
+            sessions.metrics.rejected(RejectionReason.BAD_SENDER);
             return new Reply(501, "5.1.7 Bad sender address syntax");
         }
         if (!parameters.smtpUtf8() && !parsed.isAscii()) {
-            path.metrics.rejected(RejectionReason.BAD_SENDER);
+            sessions.metrics.rejected(RejectionReason.BAD_SENDER);
             return new Reply(553, "5.6.7 Non-ASCII address needs SMTPUTF8"); // RFC 6531 3.5
         }
-        if (parameters.declaredSize() > path.maxMessageSize) {
-            path.metrics.rejected(RejectionReason.MESSAGE_TOO_LARGE);
-            return new Reply(552, "5.3.4 Message size exceeds fixed limit of " + path.maxMessageSize + " bytes");
+        if (parameters.declaredSize() > config.maxMessageSize()) {
+            sessions.metrics.rejected(RejectionReason.MESSAGE_TOO_LARGE);
+            return new Reply(552, "5.3.4 Message size exceeds fixed limit of " + config.maxMessageSize() + " bytes");
         }
         if (trust == null) {
-            trust = path.trustedClients.check(client);
+            trust = config.trustedClients().check(client);
         }
-        Transaction tx = new Transaction(path.nextTransactionId(), sender, parameters.smtpUtf8());
+        Transaction tx = new Transaction(sessions.nextTransactionId(), sender, parameters.smtpUtf8());
         if (trust instanceof ClientTrust.Trusted trusted) {
             // SPEC section 3: no SPF for a trusted client; the skip shows in log, metric and header.
-            path.metrics.trustedClient(trusted.name());
+            sessions.metrics.trustedClient(trusted.name());
             tx.log.trusted(trusted.name());
         } else {
             // RFC 7208 2.4: the MAIL FROM identity (postmaster@<helo> for the null sender) ...
             tx.mailFromVerdict = check(SpfIdentity.MAILFROM, sender);
             tx.log.spf(tx.mailFromVerdict);
             // ... and RFC 7208 2.3: the HELO identity, once per greeting.
-            if (path.checkHelo) {
+            if (config.checkHelo()) {
                 if (heloVerdict == null) {
                     heloVerdict = check(SpfIdentity.HELO, helo);
                 }
@@ -165,7 +167,7 @@ public final class SmtpSession {
             }
         }
         try {
-            tx.downstream = path.downstream.open(new Envelope(
+            tx.downstream = sessions.downstream.open(new Envelope(
                     sender, parameters.smtpUtf8(), parameters.eightBitMime(), parameters.declaredSize()));
         } catch (DownstreamRefusal refusal) {
             return end(tx, refusal.reply(), relayRefused(refusal));
@@ -198,18 +200,18 @@ public final class SmtpSession {
             return tx.refused(address, new Reply(553, "5.6.7 Non-ASCII address needs SMTPUTF8"),
                     RejectionReason.BAD_RECIPIENT);
         }
-        if (tx.accepted.size() >= path.maxRecipients) {
+        if (tx.accepted.size() >= config.maxRecipients()) {
             return tx.refused(address, new Reply(452, "4.5.3 Too many recipients"), RejectionReason.TOO_MANY_RECIPIENTS);
         }
         // Our domains only, never a relay trick (SPEC section 3).
-        RecipientCheck check = path.recipients.check(address);
+        RecipientCheck check = config.recipients().check(address);
         if (check instanceof RecipientCheck.Refused refused) {
             return tx.refused(address, refused.reject().reply(), reason(refused.reject()));
         }
         Recipient recipient = ((RecipientCheck.Accepted) check).recipient();
         // SPF is acted on here, per recipient, so that exempt recipients still get mail (SPEC section 3).
         if (!(trust instanceof ClientTrust.Trusted)) {
-            Verdict verdict = path.spfPolicy.decide(tx.mailFromVerdict, tx.heloVerdict, recipient);
+            Verdict verdict = config.spfPolicy().decide(tx.mailFromVerdict, tx.heloVerdict, recipient);
             switch (verdict) {
                 case Verdict.Refusal refusal -> {
                     return tx.refused(address, refusal.reply(), reason(refusal));
@@ -263,27 +265,27 @@ public final class SmtpSession {
         Transaction tx = transaction;
         transaction = null;
         SmtpTrace trace = new SmtpTrace(helo, client, SmtpTrace.Protocol.of(extended, tls), tx.id,
-                tx.accepted, ZonedDateTime.now(path.clock));
+                tx.accepted, ZonedDateTime.now(sessions.clock));
         byte[] headers = trust instanceof ClientTrust.Trusted trusted
-                ? path.traceHeaders.trusted(trace, trusted.name())
-                : path.traceHeaders.checked(trace, tx.mailFromVerdict, tx.heloVerdict);
+                ? config.traceHeaders().trusted(trace, trusted.name())
+                : config.traceHeaders().checked(trace, tx.mailFromVerdict, tx.heloVerdict);
         // Order matters (SPEC section 3): count what the client sent, then settle bare line endings,
         // then drop forged Authentication-Results claiming to be us (RFC 8601 5).
-        SizeLimitedInputStream counted = new SizeLimitedInputStream(message, path.maxMessageSize);
+        SizeLimitedInputStream counted = new SizeLimitedInputStream(message, config.maxMessageSize());
         InputStream filtered = new OwnAuthenticationResultsFilter(
-                new BareLineEndingFilter(counted, path.bareLineEndings), path.hostname);
+                new BareLineEndingFilter(counted, config.bareLineEndings()), config.hostname());
         long relayStart = System.nanoTime();
         Reply reply;
         try {
             reply = tx.downstream.data(headers, filtered);
         } catch (DownstreamRefusal refusal) {
             tx.log.size(counted.count());
-            path.metrics.relayed(Duration.ofNanos(System.nanoTime() - relayStart));
+            sessions.metrics.relayed(Duration.ofNanos(System.nanoTime() - relayStart));
             return end(tx, refusal.reply(), relayRefused(refusal));
         } catch (MessageTooLargeException e) {
             drain(message);
             tx.log.size(counted.count());
-            return end(tx, new Reply(552, "5.3.4 Message size exceeds fixed limit of " + path.maxMessageSize
+            return end(tx, new Reply(552, "5.3.4 Message size exceeds fixed limit of " + config.maxMessageSize()
                     + " bytes"), RejectionReason.MESSAGE_TOO_LARGE);
         } catch (BareLineEndingException e) {
             drain(message);
@@ -301,12 +303,12 @@ public final class SmtpSession {
             throw bug;
         }
         tx.log.size(counted.count());
-        path.metrics.relayed(Duration.ofNanos(System.nanoTime() - relayStart));
+        sessions.metrics.relayed(Duration.ofNanos(System.nanoTime() - relayStart));
         if (reply.isPositive()) {
             tx.log.downstreamId(queueId(reply));
             return end(tx, reply, null);
         }
-        path.metrics.relayFailed(RelayFailure.REJECTED);
+        sessions.metrics.relayFailed(RelayFailure.REJECTED);
         return end(tx, reply, RejectionReason.DOWNSTREAM_REJECTED);
     }
 
@@ -330,9 +332,9 @@ public final class SmtpSession {
     private SpfVerdict check(SpfIdentity identity, String subject) {
         long start = System.nanoTime();
         SpfVerdict verdict = identity == SpfIdentity.HELO
-                ? path.spf.checkHelo(client, subject)
-                : path.spf.checkMailFrom(client, subject, helo);
-        path.metrics.spfChecked(identity, verdict.result(), Duration.ofNanos(System.nanoTime() - start));
+                ? config.spf().checkHelo(client, subject)
+                : config.spf().checkMailFrom(client, subject, helo);
+        sessions.metrics.spfChecked(identity, verdict.result(), Duration.ofNanos(System.nanoTime() - start));
         return verdict;
     }
 
@@ -349,21 +351,21 @@ public final class SmtpSession {
             status = TransactionRecord.Status.ABORTED;
         } else if (reply.isPositive()) {
             status = TransactionRecord.Status.RELAYED;
-            path.metrics.messageOutcome(MessageOutcome.RELAYED);
+            sessions.metrics.messageOutcome(MessageOutcome.RELAYED);
         } else if (reply.isTransient()) {
             status = TransactionRecord.Status.DEFERRED;
-            path.metrics.messageOutcome(MessageOutcome.DEFERRED);
+            sessions.metrics.messageOutcome(MessageOutcome.DEFERRED);
         } else {
             status = TransactionRecord.Status.REJECTED;
-            path.metrics.messageOutcome(MessageOutcome.REJECTED);
+            sessions.metrics.messageOutcome(MessageOutcome.REJECTED);
         }
         if (reason != null && reply != tx.lastRefusal) {
-            path.metrics.rejected(reason);
+            sessions.metrics.rejected(reason);
         }
         if (reason != null) {
             tx.log.reason(reason.token());
         }
-        path.decisions.write(tx.log.build(status, reply, Duration.ofNanos(System.nanoTime() - tx.started)));
+        sessions.decisions.write(tx.log.build(status, reply, Duration.ofNanos(System.nanoTime() - tx.started)));
         return reply;
     }
 
@@ -404,7 +406,7 @@ public final class SmtpSession {
     }
 
     private RejectionReason unavailable(RelayFailure failure) {
-        path.metrics.relayFailed(failure);
+        sessions.metrics.relayFailed(failure);
         return RejectionReason.DOWNSTREAM_UNAVAILABLE;
     }
 
@@ -482,7 +484,7 @@ public final class SmtpSession {
          * over permanent refusals).
          */
         Reply refused(String address, Reply reply, RejectionReason reason) {
-            path.metrics.rejected(reason);
+            sessions.metrics.rejected(reason);
             if (address != null) {
                 log.refusedRecipient(address);
             }
