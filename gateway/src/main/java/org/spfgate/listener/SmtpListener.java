@@ -54,7 +54,6 @@ public final class SmtpListener {
                 .executorService(sessions)
                 .serverSocketFactory(() -> socket)
                 .sessionHandler(gate)
-                .messageHandlerFactory(SmtpCommands.transactionMarkers(gate))
                 .maxConnections(config.maxConnections() + REFUSAL_HEADROOM)
                 .connectionTimeoutMs((int) Math.min(Integer.MAX_VALUE, config.timeouts().command().toMillis()))
                 .maxMessageSize(Math.max(1, maxMessageSize))

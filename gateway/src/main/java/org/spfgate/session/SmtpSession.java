@@ -2,7 +2,6 @@ package org.spfgate.session;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -255,8 +254,9 @@ public final class SmtpSession {
 
     /**
      * Relays the message. {@code message} is the client's DATA after dot-unstuffing, ending
-     * where the client's data ended; it is read to its end whatever the outcome (a refused
-     * message is drained, so that no byte of it is ever read as a command). Ends the transaction.
+     * where the client's data ended. A refused message may be left partly unread: the listener
+     * reads the rest before it replies, so that no byte of it is ever read as a command. Ends
+     * the transaction.
      *
      * @throws IOException the client connection failed mid-message; the downstream transaction
      *         was aborted without the final dot, nothing was delivered
@@ -283,12 +283,10 @@ public final class SmtpSession {
             sessions.metrics.relayed(Duration.ofNanos(System.nanoTime() - relayStart));
             return end(tx, refusal.reply(), relayRefused(refusal));
         } catch (MessageTooLargeException e) {
-            drain(message);
             tx.log.size(counted.count());
             return end(tx, new Reply(552, "5.3.4 Message size exceeds fixed limit of " + config.maxMessageSize()
                     + " bytes"), RejectionReason.MESSAGE_TOO_LARGE);
         } catch (BareLineEndingException e) {
-            drain(message);
             tx.log.size(counted.count());
             // RFC 5321 2.3.8: CR and LF only as CRLF; a bare one is how SMTP smuggling starts.
             return end(tx, new Reply(550, "5.6.0 Message contains a bare CR or LF"), RejectionReason.BARE_LINE_ENDING);
@@ -416,10 +414,6 @@ public final class SmtpSession {
     private static String queueId(Reply reply) {
         Matcher m = QUEUE_ID.matcher(reply.text());
         return m.find() ? m.group(1) : null;
-    }
-
-    private static void drain(InputStream message) throws IOException {
-        message.transferTo(OutputStream.nullOutputStream());
     }
 
     /** RFC 5321 4.1.1.2 and appendix C: a source route in the reverse-path is ignored. */
