@@ -15,11 +15,10 @@ import org.spfgate.headers.OwnAuthenticationResultsFilter;
 import org.spfgate.headers.SmtpTrace;
 import org.spfgate.maillog.TransactionRecord;
 import org.spfgate.metrics.MessageOutcome;
-import org.spfgate.metrics.RejectionReason;
-import org.spfgate.metrics.RelayFailure;
 import org.spfgate.policy.ClientTrust;
 import org.spfgate.policy.Recipient;
 import org.spfgate.policy.RecipientCheck;
+import org.spfgate.policy.RejectionReason;
 import org.spfgate.policy.Verdict;
 import org.spfgate.relay.BareLineEndingException;
 import org.spfgate.relay.BareLineEndingFilter;
@@ -205,7 +204,7 @@ public final class SmtpSession {
         // Our domains only, never a relay trick (SPEC section 3).
         RecipientCheck check = config.recipients().check(address);
         if (check instanceof RecipientCheck.Refused refused) {
-            return tx.refused(address, refused.reject().reply(), reason(refused.reject()));
+            return tx.refused(address, refused.reject().reply(), refused.reject().reason());
         }
         Recipient recipient = ((RecipientCheck.Accepted) check).recipient();
         // SPF is acted on here, per recipient, so that exempt recipients still get mail (SPEC section 3).
@@ -213,10 +212,10 @@ public final class SmtpSession {
             Verdict verdict = config.spfPolicy().decide(tx.mailFromVerdict, tx.heloVerdict, recipient);
             switch (verdict) {
                 case Verdict.Refusal refusal -> {
-                    return tx.refused(address, refusal.reply(), reason(refusal));
+                    return tx.refused(address, refusal.reply(), refusal.reason());
                 }
                 case Verdict.Accept accept -> accept.wouldHaveBeen().ifPresent(waived -> {
-                    tx.log.wouldReject(reason(waived).token());
+                    tx.log.wouldReject(waived.reason().token());
                     if (accept.waiver() == Verdict.Waiver.EXEMPT_RECIPIENT) {
                         tx.log.exemptRecipient(recipient.address());
                     }
@@ -306,7 +305,7 @@ public final class SmtpSession {
             tx.log.downstreamId(queueId(reply));
             return end(tx, reply, null);
         }
-        sessions.metrics.relayFailed(RelayFailure.REJECTED);
+        sessions.metrics.relayFailed(DownstreamRefusal.Kind.REJECTED);
         return end(tx, reply, RejectionReason.DOWNSTREAM_REJECTED);
     }
 
@@ -367,33 +366,16 @@ public final class SmtpSession {
         return reply;
     }
 
-    private static RejectionReason reason(Verdict.Refusal refusal) {
-        return switch (refusal.reason()) {
-            case RELAY_DENIED -> RejectionReason.RELAY_DENIED;
-            case RECIPIENT_SYNTAX -> RejectionReason.BAD_RECIPIENT;
-            case HELO_FAIL -> RejectionReason.HELO_FAIL;
-            case SPF_PASS -> RejectionReason.SPF_PASS;
-            case SPF_FAIL -> RejectionReason.SPF_FAIL;
-            case SPF_SOFTFAIL -> RejectionReason.SPF_SOFTFAIL;
-            case SPF_NEUTRAL -> RejectionReason.SPF_NEUTRAL;
-            case SPF_NONE -> RejectionReason.SPF_NONE;
-            case SPF_TEMPERROR -> RejectionReason.SPF_TEMPERROR;
-            case SPF_PERMERROR -> RejectionReason.SPF_PERMERROR;
-        };
-    }
-
     /**
      * A refusal the relay made, as the metrics see it: the rejection reason, and for an internal
      * server (or delivery directory) that failed us, one spfgate_relay_failures_total count.
      */
     private RejectionReason relayRefused(DownstreamRefusal refusal) {
         return switch (refusal.kind()) {
-            case UNREACHABLE -> unavailable(RelayFailure.UNREACHABLE);
-            case TIMEOUT -> unavailable(RelayFailure.TIMEOUT);
-            case LOST -> unavailable(RelayFailure.LOST);
-            case TLS -> unavailable(RelayFailure.TLS);
-            case PROTOCOL -> unavailable(RelayFailure.PROTOCOL);
-            case STORAGE -> unavailable(RelayFailure.STORAGE);
+            case UNREACHABLE, TIMEOUT, LOST, TLS, PROTOCOL, STORAGE -> {
+                sessions.metrics.relayFailed(refusal.kind());
+                yield RejectionReason.DOWNSTREAM_UNAVAILABLE;
+            }
             // our own pool is full: nothing failed downstream, the client just has to come back
             case BUSY -> RejectionReason.DOWNSTREAM_UNAVAILABLE;
             case UNSUPPORTED_EXTENSION -> RejectionReason.UNSUPPORTED_EXTENSION;
@@ -401,11 +383,6 @@ public final class SmtpSession {
             case REJECTED -> RejectionReason.DOWNSTREAM_REJECTED;
             case SHUTTING_DOWN -> RejectionReason.SHUTTING_DOWN;
         };
-    }
-
-    private RejectionReason unavailable(RelayFailure failure) {
-        sessions.metrics.relayFailed(failure);
-        return RejectionReason.DOWNSTREAM_UNAVAILABLE;
     }
 
     /** Postfix's "queued as ID", Exchange's "InternalId=ID". */
