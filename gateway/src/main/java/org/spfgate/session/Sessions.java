@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.spfgate.maillog.DecisionLog;
 import org.spfgate.metrics.GatewayMetrics;
 import org.spfgate.relay.Downstream;
+import org.spfgate.spf.IpLiteral;
 
 /**
  * Opens an {@link SmtpSession} for each admitted client: with the {@link SessionConfig} of the
@@ -33,12 +34,12 @@ public final class Sessions {
     }
 
     /**
-     * A session for a client that has just been admitted (before the greeting). {@code client}
-     * is the address as the client's IP protocol says it: an IPv4 client on an IPv6 socket is
-     * already unmapped by the listener.
+     * A session for a client that has just been admitted (before the greeting). An IPv4 client
+     * on an IPv6 socket ({@code ::ffff:192.0.2.1}, from a {@code [::]} listener) is the IPv4
+     * client from here on (RFC 7208 5): in SPF, headers, log and trusted-client matching.
      */
     public SmtpSession open(InetAddress client) {
-        return new SmtpSession(this, config, client);
+        return new SmtpSession(this, config, IpLiteral.unmapped(client));
     }
 
     /** A transaction id for our Received header and the log: unique, short, sortable. */

@@ -2,9 +2,7 @@ package org.spfgate.session;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -88,7 +86,7 @@ public final class SmtpSession {
     SmtpSession(Sessions sessions, SessionConfig config, InetAddress client) {
         this.sessions = sessions;
         this.config = config;
-        this.client = unmapped(client);
+        this.client = client;
     }
 
     /** HELO or EHLO (RFC 5321 4.1.1.1); a new greeting also ends any open transaction. */
@@ -406,25 +404,6 @@ public final class SmtpSession {
     private static boolean isMailbox(String address) {
         int at = address.lastIndexOf('@');
         return at > 0 && at < address.length() - 1;
-    }
-
-    /** IPv4-mapped IPv6 clients (a [::] listener) are IPv4 clients (SPEC section 2). */
-    private static InetAddress unmapped(InetAddress address) {
-        if (address instanceof Inet6Address v6) {
-            byte[] b = v6.getAddress();
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) {
-                mapped &= b[i] == 0;
-            }
-            if (mapped && b[10] == (byte) 0xff && b[11] == (byte) 0xff) {
-                try {
-                    return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
-                } catch (UnknownHostException impossible) {
-                    throw new IllegalStateException(impossible);
-                }
-            }
-        }
-        return address;
     }
 
     /** What one MAIL FROM ... DATA carries. */
