@@ -12,7 +12,7 @@ import org.spfgate.spf.IpLiteral;
 import org.spfgate.spf.SpfDns;
 
 /**
- * Decides at connect (or at the first MAIL) whether a client is one of the {@code trusted:}
+ * Decides at the first MAIL of a connection whether a client is one of the {@code trusted:}
  * entries — secondary MXes and known forwarders whose mail skips SPF (SPEC section 3). Networks
  * are matched first, without DNS (IPv4-mapped IPv6 clients match IPv4 networks). Host-name
  * patterns are matched by forward-confirmed reverse DNS only: a PTR name of the client that

@@ -146,7 +146,8 @@ public final class SmtpSession {
         }
         Transaction tx = new Transaction(sessions.nextTransactionId(), sender, parameters.smtpUtf8());
         if (trust instanceof ClientTrust.Trusted trusted) {
-            // SPEC section 3: no SPF for a trusted client; the skip shows in log, metric and header.
+            // A trusted client (secondary MX, forwarder) is not the sender's server, so its IP says
+            // nothing about the sender: no SPF check; the skip shows in log, metric and header.
             sessions.metrics.trustedClient(trusted.name());
             tx.log.trusted(trusted.name());
         } else {
@@ -199,13 +200,14 @@ public final class SmtpSession {
         if (tx.accepted.size() >= config.maxRecipients()) {
             return tx.refused(address, new Reply(452, "4.5.3 Too many recipients"), RejectionReason.TOO_MANY_RECIPIENTS);
         }
-        // Our domains only, never a relay trick (SPEC section 3).
+        // Our domains only, never a relay trick (RFC 5321 3.6.2, 7.1: no open relay).
         RecipientCheck check = config.recipients().check(address);
         if (check instanceof RecipientCheck.Refused refused) {
             return tx.refused(address, refused.reject().reply(), refused.reject().reason());
         }
         Recipient recipient = ((RecipientCheck.Accepted) check).recipient();
-        // SPF is acted on here, per recipient, so that exempt recipients still get mail (SPEC section 3).
+        // SPF is acted on here, per recipient, so that exempt recipients (postmaster, RFC 5321
+        // 4.5.1) still get mail.
         if (!(trust instanceof ClientTrust.Trusted)) {
             Verdict verdict = config.spfPolicy().decide(tx.mailFromVerdict, tx.heloVerdict, recipient);
             switch (verdict) {
@@ -261,16 +263,15 @@ public final class SmtpSession {
     public Reply data(InputStream message) throws IOException {
         Transaction tx = transaction;
         transaction = null;
-        SmtpTrace trace = new SmtpTrace(helo, client, SmtpTrace.Protocol.of(extended, tls), tx.id,
-                tx.accepted, ZonedDateTime.now(sessions.clock));
-        byte[] headers = trust instanceof ClientTrust.Trusted trusted
-                ? config.traceHeaders().trusted(trace, trusted.name())
-                : config.traceHeaders().checked(trace, tx.mailFromVerdict, tx.heloVerdict);
-        // Order matters (SPEC section 3): count what the client sent, then settle bare line endings,
-        // then drop forged Authentication-Results claiming to be us (RFC 8601 5).
+        // 1. The inbound stream. Order matters: count what the client sent (the size limit is on
+        //    its bytes), then settle bare CR and LF (RFC 5321 2.3.8), then drop forged
+        //    Authentication-Results that claim to be ours (RFC 8601 5).
         SizeLimitedInputStream counted = new SizeLimitedInputStream(message, config.maxMessageSize());
         InputStream filtered = new OwnAuthenticationResultsFilter(
                 new BareLineEndingFilter(counted, config.bareLineEndings()), config.hostname());
+        // 2. Our trace headers, prepended (RFC 5321 4.4: a Received field goes on top).
+        byte[] headers = traceHeaders(tx);
+        // 3. Relay: the internal server's reply to the final dot is ours.
         long relayStart = System.nanoTime();
         Reply reply;
         try {
@@ -305,6 +306,15 @@ public final class SmtpSession {
         }
         sessions.metrics.relayFailed(DownstreamRefusal.Kind.REJECTED);
         return end(tx, reply, RejectionReason.DOWNSTREAM_REJECTED);
+    }
+
+    /** Received, Received-SPF and Authentication-Results for this transaction. */
+    private byte[] traceHeaders(Transaction tx) {
+        SmtpTrace trace = new SmtpTrace(helo, client, SmtpTrace.Protocol.of(extended, tls), tx.id,
+                tx.accepted, ZonedDateTime.now(sessions.clock));
+        return trust instanceof ClientTrust.Trusted trusted
+                ? config.traceHeaders().trusted(trace, trusted.name())
+                : config.traceHeaders().checked(trace, tx.mailFromVerdict, tx.heloVerdict);
     }
 
     /** RSET, a new HELO, or the end of the connection: abandons the open transaction, if any. */
