@@ -15,6 +15,7 @@ import org.spfgate.config.ServerConfig;
 import org.spfgate.listener.Gateway;
 import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
+import org.spfgate.testhost.LogFile;
 
 /**
  * The real gateway on 127.0.0.1 with everything it talks to real as well: the test DNS server
@@ -150,19 +151,7 @@ final class GatewayUnderTest implements AutoCloseable {
 
     /** Waits (briefly) for a decision-log line matching {@code test}; returns it, or fails listing the log. */
     String awaitLogLine(java.util.function.Predicate<String> test) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (true) {
-            List<String> lines = logLines();
-            for (String line : lines) {
-                if (test.test(line)) {
-                    return line;
-                }
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("no matching decision-log line in:\n" + String.join("\n", lines));
-            }
-            Thread.sleep(10);
-        }
+        return new LogFile(logFile).awaitLine(test, Duration.ofSeconds(5));
     }
 
     @Override
