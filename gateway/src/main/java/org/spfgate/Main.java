@@ -11,7 +11,7 @@ import org.spfgate.listener.Gateway;
 public final class Main {
 
     /**
-     * How long SIGTERM lets transactions in flight finish before the rest are cut (issue 4).
+     * How long SIGTERM lets transactions in flight finish before the rest are cut (docs/contract.md §1).
      * The systemd unit's {@code TimeoutStopSec} (90s) is longer, so a clean stop is never killed.
      */
     static final Duration SHUTDOWN_DEADLINE = Duration.ofSeconds(60);

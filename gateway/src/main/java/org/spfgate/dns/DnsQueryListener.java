@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Observes every lookup {@link SpfDnsClient} answers, so metrics can count them
- * ({@code spfgate_dns_queries_total{type,outcome}}, SPEC section 6) without this package knowing
+ * ({@code spfgate_dns_queries_total{type,outcome}}, docs/contract.md §6) without this package knowing
  * the metrics library. Called on the querying thread; must be fast and must not throw.
  */
 @FunctionalInterface

@@ -52,7 +52,7 @@ public enum RejectionReason {
 
     /**
      * The reason for refusing on an SPF result: {@code helo_fail} for a failed HELO identity
-     * (SPEC 3: rejects even when MAIL FROM would pass), otherwise {@code spf_<result>}.
+     * (docs/contract.md §3: rejects even when MAIL FROM would pass), otherwise {@code spf_<result>}.
      */
     public static RejectionReason forSpf(SpfIdentity identity, SpfResult result) {
         if (identity == SpfIdentity.HELO && result == SpfResult.FAIL) {

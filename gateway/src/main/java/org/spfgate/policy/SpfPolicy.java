@@ -18,7 +18,7 @@ import org.spfgate.spf.SpfResult;
 import org.spfgate.spf.SpfVerdict;
 
 /**
- * Turns SPF verdicts into a per-recipient {@link Verdict} at RCPT (SPEC section 3), from
+ * Turns SPF verdicts into a per-recipient {@link Verdict} at RCPT (docs/contract.md §3), from
  * {@code spf.actions}, {@code spf.mode}, {@code spf.check_helo} and {@code spf.exempt_recipients}.
  *
  * <p>Replies (made by {@link Verdict.Refusal#reply()}): fail or softfail (or, if so configured,
@@ -27,7 +27,7 @@ import org.spfgate.spf.SpfVerdict;
  * {@code 451 4.4.3}; any other result with defer: {@code 451 4.7.24}.
  *
  * <p>Order: a MAIL FROM reject first (its text names the sender's domain), then a HELO fail
- * (with {@code check_helo}, SPEC section 3: rejects even when MAIL FROM passes, and whatever
+ * (with {@code check_helo}, docs/contract.md §3: rejects even when MAIL FROM passes, and whatever
  * {@code actions.fail} says), then a MAIL FROM defer — a message that will be refused anyway is
  * not deferred. Other HELO results are only recorded (headers, log). Exempt recipients are
  * never refused for SPF; in report-only mode nothing is refused. Both come back as
@@ -82,7 +82,7 @@ public final class SpfPolicy {
         if (action == Action.REJECT) {
             return new Reject(Reason.forSpf(mailFrom.result()), detail(mailFrom, false));
         }
-        // RFC 7208 2.3 and SPEC section 3: a HELO fail is definitive when check_helo is on
+        // RFC 7208 2.3 and docs/contract.md §3: a HELO fail is definitive when check_helo is on
         if (helo != null && helo.result() == SpfResult.FAIL) {
             return new Reject(Reason.HELO_FAIL, failText(helo));
         }

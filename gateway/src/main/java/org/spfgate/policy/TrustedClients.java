@@ -14,7 +14,7 @@ import org.spfgate.spf.SpfDns;
 
 /**
  * Decides at connect (or at the first MAIL) whether a client is one of the {@code trusted:}
- * entries — secondary MXes and known forwarders whose mail skips SPF (SPEC section 3). Networks
+ * entries — secondary MXes and known forwarders whose mail skips SPF (docs/contract.md §3). Networks
  * are matched first, without DNS (IPv4-mapped IPv6 clients match IPv4 networks). Host-name
  * patterns are matched by forward-confirmed reverse DNS only: a PTR name of the client that
  * matches a pattern on a label boundary ({@code *.forward.example.edu} matches
@@ -122,7 +122,7 @@ public final class TrustedClients {
         return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
     }
 
-    /** {@code ::ffff:192.0.2.1} is the IPv4 client 192.0.2.1 (SPEC section 2, listen). */
+    /** {@code ::ffff:192.0.2.1} is the IPv4 client 192.0.2.1 (docs/contract.md §2, server.listen). */
     static InetAddress unmapped(InetAddress ip) {
         if (ip instanceof Inet6Address) {
             byte[] b = ip.getAddress();

@@ -8,8 +8,8 @@ import org.spfgate.spf.SpfResult;
 /**
  * What the policy decided about one recipient of one transaction: a value, never an exception.
  * The session switches over it; {@link Refusal#reply()} is the one place where a decision
- * becomes an SMTP reply (code, enhanced status code and text), so every refusal code of SPEC
- * section 3 is written down once, in {@link #replyFor}.
+ * becomes an SMTP reply (code, enhanced status code and text), so every refusal code of
+ * docs/contract.md §3 Replies is written down once, in {@link #replyFor}.
  */
 public sealed interface Verdict permits Verdict.Accept, Verdict.Refusal {
 
@@ -92,7 +92,7 @@ public sealed interface Verdict permits Verdict.Accept, Verdict.Refusal {
         SPF_NONE("spf_none"),
         SPF_TEMPERROR("spf_temperror"),
         SPF_PERMERROR("spf_permerror"),
-        /** {@code check_helo} and the HELO identity failed (SPEC section 3). */
+        /** {@code check_helo} and the HELO identity failed (docs/contract.md §3). */
         HELO_FAIL("helo_fail");
 
         private final String token;
@@ -127,7 +127,7 @@ public sealed interface Verdict permits Verdict.Accept, Verdict.Refusal {
     int MAX_REPLY_TEXT = 400;
 
     /**
-     * The SPEC section 3 table, in one place. Enhanced status codes: RFC 3463, RFC 7372 (5.7.23
+     * The table of docs/contract.md §3 Replies, in one place. Enhanced status codes: RFC 3463, RFC 7372 (5.7.23
      * SPF validation failed, 5.7.24 SPF validation error), RFC 5321 (5.1.3 bad address syntax).
      */
     private static Reply replyFor(Refusal refusal) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.spfgate.testhost.ThirdPartyTools;
 
 /**
- * SPEC section 3: the internal server receives our headers and then the client's message, byte
+ * docs/contract.md §3 (bytes unchanged): the internal server receives our headers and then the client's message, byte
  * for byte (after SMTP dot-unstuffing), so a DKIM signature that verified before still verifies.
  */
 class ByteExactnessTest {

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The open-relay guard and the synchronous relay, seen from the client (SPEC section 3): only our
+ * The open-relay guard and the synchronous relay, seen from the client (docs/contract.md §3): only our
  * domains, every reply of the internal server passed on, no 250 before its 250, nothing partial
  * delivered.
  */

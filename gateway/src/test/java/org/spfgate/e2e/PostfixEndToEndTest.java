@@ -138,7 +138,7 @@ class PostfixEndToEndTest {
         int spf = prepended.indexOf("Received-SPF: pass (mx.ours.test: domain of alice@sender.test designates 127.0.0.1 as permitted sender)");
         int received = prepended.indexOf("by mx.ours.test (spfgate)");
         assertTrue(ar >= 0 && spf > ar && received > spf,
-                "our three headers, in SPEC order, below Postfix's own:\n" + prepended);
+                "our three headers, in the order of docs/contract.md §5, below Postfix's own:\n" + prepended);
 
         byte[] asOnTheWire = mail.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
         String verdict = new String(run(List.of(PYTHON, tool.toString(), "verify", key + ".dns"), asOnTheWire),

@@ -33,7 +33,7 @@ import org.subethamail.wiser.Wiser;
 /**
  * The running gateway, driven over SMTP, watched through its live {@code /metrics} endpoint: a
  * pass, a fail, a trusted client and a deferral each move exactly the counters they should and
- * nothing else (issue 4). Everything is real and on loopback: the gateway's listeners on
+ * nothing else. Everything is real and on loopback: the gateway's listeners on
  * 127.0.0.1 and ::1, SPF answered by the wire-protocol test DNS server, Wiser as the internal
  * server. The trusted client is the one connecting from ::1 ({@code trusted: networks [::1/128]}).
  * Each transaction's decision-log line is checked to tell the same story.
