@@ -16,6 +16,7 @@ import org.spfgate.listener.Gateway;
 import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
 import org.spfgate.testhost.LogFile;
+import org.spfgate.testhost.TemporaryDirectory;
 
 /**
  * The real gateway on 127.0.0.1 with everything it talks to real as well: the test DNS server
@@ -31,10 +32,10 @@ final class GatewayUnderTest implements AutoCloseable {
     final InternalMailServer internal;
     final Gateway gateway;
     final Path logFile;
-    private final Path directory;
+    private final TemporaryDirectory directory;
 
     private GatewayUnderTest(Builder b) throws Exception {
-        directory = Files.createTempDirectory("spfgate-dialog");
+        directory = new TemporaryDirectory("spfgate-dialog");
         logFile = directory.resolve("decisions.log");
         dns = TestDnsServer.start(b.zone);
         internal = new InternalMailServer();
@@ -159,6 +160,7 @@ final class GatewayUnderTest implements AutoCloseable {
         gateway.close();
         internal.close();
         dns.close();
+        directory.close();
     }
 
     static final class Builder {

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.spfgate.config.ConfigLoader;
 import org.spfgate.config.GatewayConfig;
 import org.spfgate.config.HostPort;
@@ -45,7 +46,8 @@ class GatewayMetricsEndToEndTest {
     private static TestDnsServer dns;
     private static Wiser internal;
     private static Gateway gateway;
-    private static Path directory;
+    @TempDir
+    static Path directory;
     private static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -62,7 +64,6 @@ class GatewayMetricsEndToEndTest {
         internal = Wiser.create(SMTPServer.port(0).bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("internal.test").insertReceivedHeaders(false).maxMessageSize(10_000_000));
         internal.start();
-        directory = Files.createTempDirectory("spfgate-metrics-e2e");
         String yaml = """
                 server:
                   hostname: mx.gateway.test
