@@ -34,7 +34,7 @@ import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfResult;
 
 /**
- * Every metric spfgate publishes (SPEC 6), defined here and nowhere else: name, labels and
+ * Every metric spfgate publishes (docs/contract.md §6), defined here and nowhere else: name, labels and
  * description. All series are registered at construction so that a scrape shows them at zero
  * from the first second, and every label takes its values from a fixed set (the constants of an
  * enum, the seven RFC 7208 tokens, the configured {@code trusted} names), so the number of
@@ -201,7 +201,7 @@ public final class GatewayMetrics implements AutoCloseable {
         spfCheckSeconds.record(elapsed);
     }
 
-    /** A transaction came from a trusted client, so SPF was skipped (SPEC 3). */
+    /** A transaction came from a trusted client, so SPF was skipped (docs/contract.md §3). */
     public void trustedClient(String trustedEntryName) {
         trustedCounter(trustedEntryName).increment();
     }
