@@ -34,10 +34,9 @@ class RecordLintTest {
     @Test
     void plusAllIsReported() {
         List<RecordLint.Warning> w = lint(new TestZone().txt("example.com", "v=spf1 ip4:192.0.2.0/24 +all"), "example.com");
-        assertEquals(List.of(RecordLint.PASS_ALL), codes(w));
-        assertEquals("'+all' in the record of example.com lets every host on the internet pass as example.com:"
-                + " end the record with -all or ~all", w.get(0).text());
-        assertEquals("RFC 7208 5.1", w.get(0).rfc());
+        assertOnly(w, RecordLint.PASS_ALL, "RFC 7208 5.1",
+                "'+all' in the record of example.com lets every host on the internet pass as example.com:"
+                + " end the record with -all or ~all");
         // a bare "all" has the default qualifier, "+"
         assertEquals(List.of(RecordLint.PASS_ALL), codes(lint(new TestZone().txt("e.example", "v=spf1 all"), "e.example")));
     }
@@ -58,11 +57,10 @@ class RecordLintTest {
             zone.txt(part + ".example.com", "v=spf1 a:" + host + " a:" + host + " a:" + host + " ~all").a(host, "192.0.2.1");
         }
         List<RecordLint.Warning> w = lint(zone, "example.com");
-        assertEquals(List.of(RecordLint.TOO_MANY_LOOKUPS), codes(w));
-        assertEquals("16 DNS-querying terms (a, mx, ptr, exists, include, redirect) are reachable from example.com"
+        assertOnly(w, RecordLint.TOO_MANY_LOOKUPS, "RFC 7208 4.6.4",
+                "16 DNS-querying terms (a, mx, ptr, exists, include, redirect) are reachable from example.com"
                 + " through its includes and redirects; a client that matches none of the first 10 gets permerror:"
-                + " replace a and mx with ip4/ip6, or flatten includes", w.get(0).text());
-        assertEquals("RFC 7208 4.6.4", w.get(0).rfc());
+                + " replace a and mx with ip4/ip6, or flatten includes");
     }
 
     @Test
@@ -80,10 +78,9 @@ class RecordLintTest {
             "v=spf1 a -all | 'a' in the record of example.com: example.com has no A or AAAA record"})
     void aMechanismWhoseLookupFindsNothingIsAVoidLookup(String record, String what) {
         List<RecordLint.Warning> w = lint(new TestZone().txt("example.com", record), "example.com");
-        assertEquals(List.of(RecordLint.VOID_LOOKUP), codes(w));
-        assertEquals(what + "; each such lookup counts towards the limit of 2 (more is a permerror): remove the term"
-                + " or publish the record", w.get(0).text());
-        assertEquals("RFC 7208 4.6.4", w.get(0).rfc());
+        assertOnly(w, RecordLint.VOID_LOOKUP, "RFC 7208 4.6.4",
+                what + "; each such lookup counts towards the limit of 2 (more is a permerror): remove the term"
+                + " or publish the record");
     }
 
     @Test
@@ -97,11 +94,9 @@ class RecordLintTest {
         TestZone zone = new TestZone().txt("example.com", "v=spf1 include:_spf.example.net -all")
                 .txt("_spf.example.net", "google-site-verification=abc");
         List<RecordLint.Warning> w = lint(zone, "example.com");
-        assertEquals(List.of(RecordLint.INCLUDE_WITHOUT_RECORD), codes(w));
-        assertEquals("'include:_spf.example.net' of example.com names a domain without an SPF record, a permerror"
-                + " for every client that reaches it: remove the include, or publish a record at _spf.example.net",
-                w.get(0).text());
-        assertEquals("RFC 7208 5.2", w.get(0).rfc());
+        assertOnly(w, RecordLint.INCLUDE_WITHOUT_RECORD, "RFC 7208 5.2",
+                "'include:_spf.example.net' of example.com names a domain without an SPF record, a permerror"
+                + " for every client that reaches it: remove the include, or publish a record at _spf.example.net");
     }
 
     @Test
@@ -116,11 +111,10 @@ class RecordLintTest {
         String record = longRecord(300);
         List<RecordLint.Warning> w = lint(new TestZone().txt("example.com", record.substring(0, 255), record.substring(255)),
                 "example.com");
-        assertEquals(List.of(RecordLint.LONG_STRING), codes(w));
-        assertEquals("the record of example.com is 300 bytes, more than one TXT string holds (255): it must be"
+        assertOnly(w, RecordLint.LONG_STRING, "RFC 7208 3.3",
+                "the record of example.com is 300 bytes, more than one TXT string holds (255): it must be"
                 + " published as several strings, which zone tools and receivers get wrong; shorten it, e.g. by"
-                + " moving terms into an include", w.get(0).text());
-        assertEquals("RFC 7208 3.3", w.get(0).rfc());
+                + " moving terms into an include");
     }
 
     @Test
@@ -129,32 +123,28 @@ class RecordLintTest {
         TestZone zone = new TestZone().txt("example.com", longRecord(250))
                 .txt("example.com", "google-site-verification=" + "x".repeat(200));
         List<RecordLint.Warning> w = lint(zone, "example.com");
-        assertEquals(List.of(RecordLint.LONG_ANSWER), codes(w));
         // 12 header + 13 name + 4 question + (12 + 251) + (12 + 226)
-        assertEquals("the TXT answer for example.com is about 530 bytes, over the 512 of a DNS reply over UDP:"
+        assertOnly(w, RecordLint.LONG_ANSWER, "RFC 7208 3.4",
+                "the TXT answer for example.com is about 530 bytes, over the 512 of a DNS reply over UDP:"
                 + " receivers must retry over TCP and some give up; shorten the record or move other TXT records of"
-                + " example.com elsewhere", w.get(0).text());
-        assertEquals("RFC 7208 3.4", w.get(0).rfc());
+                + " example.com elsewhere");
     }
 
     @Test
     void severalRecordsAreReported() {
         TestZone zone = new TestZone().txt("example.com", "v=spf1 -all").txt("example.com", "v=spf1 ip4:192.0.2.1 -all");
         List<RecordLint.Warning> w = lint(zone, "example.com");
-        assertEquals(List.of(RecordLint.SEVERAL_RECORDS), codes(w));
-        assertEquals("example.com publishes 2 v=spf1 records, which is a permerror for every client: merge them into one",
-                w.get(0).text());
-        assertEquals("RFC 7208 4.5", w.get(0).rfc());
+        assertOnly(w, RecordLint.SEVERAL_RECORDS, "RFC 7208 4.5",
+                "example.com publishes 2 v=spf1 records, which is a permerror for every client: merge them into one");
     }
 
     @Test
     void aSenderIdRecordIsReported() {
         TestZone zone = new TestZone().txt("example.com", "v=spf1 -all").txt("example.com", "spf2.0/mfrom,pra -all");
         List<RecordLint.Warning> w = lint(zone, "example.com");
-        assertEquals(List.of(RecordLint.SPF2_RECORD), codes(w));
-        assertEquals("example.com publishes a Sender ID record (spf2.0/mfrom,pra -all); no receiver uses Sender ID"
-                + " any more and some misapply it: remove it", w.get(0).text());
-        assertEquals("RFC 6686", w.get(0).rfc());
+        assertOnly(w, RecordLint.SPF2_RECORD, "RFC 6686",
+                "example.com publishes a Sender ID record (spf2.0/mfrom,pra -all); no receiver uses Sender ID"
+                + " any more and some misapply it: remove it");
     }
 
     @Test
@@ -190,6 +180,13 @@ class RecordLintTest {
         assertEquals(1, dns.txt(domain).records().stream().filter(t -> t.startsWith("v=spf1")).count(),
                 "the suite's " + domain + " has one record");
         assertEquals(List.of(), new RecordLint(dns).check(domain));
+    }
+
+    /** {@code w} is one warning: this code, section and text. */
+    private static void assertOnly(List<RecordLint.Warning> w, String code, String rfc, String text) {
+        assertEquals(List.of(code), codes(w));
+        assertEquals(text, w.get(0).text());
+        assertEquals(rfc, w.get(0).rfc());
     }
 
     /** A valid record of exactly {@code length} bytes. */
