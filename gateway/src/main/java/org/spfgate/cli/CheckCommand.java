@@ -137,12 +137,7 @@ final class CheckCommand implements Callable<Integer> {
      * and the terminal free of control sequences.
      */
     private static String printable(String text) {
-        if (text == null || text.isEmpty()) {
-            return NO_TERM;
-        }
-        StringBuilder b = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return b.toString();
+        return text == null || text.isEmpty() ? NO_TERM : TerminalText.oneLine(text);
     }
 
     static final class IpConverter implements ITypeConverter<InetAddress> {

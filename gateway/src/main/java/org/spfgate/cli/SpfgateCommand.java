@@ -33,7 +33,8 @@ public final class SpfgateCommand implements Callable<Integer> {
         return new CommandLine(new SpfgateCommand(run))
                 .addSubcommand(run)
                 .addSubcommand(new CheckCommand())
-                .addSubcommand(new ConfigCommand());
+                .addSubcommand(new ConfigCommand())
+                .addSubcommand(new ExplainCommand());
     }
 
     /** Runs the command line and returns the exit code. */
