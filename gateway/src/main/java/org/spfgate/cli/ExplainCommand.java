@@ -24,11 +24,10 @@ import org.spfgate.dns.SpfDnsClient;
 import org.spfgate.maillog.DecisionLog;
 import org.spfgate.metrics.GatewayMetrics;
 import org.spfgate.policy.ClientTrust;
-import org.spfgate.policy.TrustedClients;
 import org.spfgate.relay.Reply;
-import org.spfgate.session.MessagePath;
+import org.spfgate.session.SessionConfig;
+import org.spfgate.session.Sessions;
 import org.spfgate.session.SmtpSession;
-import org.spfgate.spf.SpfChecker;
 import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfResult;
 import org.spfgate.spf.SpfTranscript;
@@ -115,17 +114,14 @@ final class ExplainCommand implements Callable<Integer> {
                 : gatewayConfig.dns().servers().stream().map(HostPort::toSocketAddress).toList();
         SpfDnsClient dnsClient = new SpfDnsClient(servers, gatewayConfig.dns().queryTimeout());
         SpfTranscript transcript = new SpfTranscript();
-        String hostname = gatewayConfig.server().hostname();
         UnsentDownstream downstream = new UnsentDownstream();
         try (GatewayMetrics metrics = new GatewayMetrics(gatewayConfig.trusted());
              // the session writes its decision-log line; explain shows the decision itself instead
              DecisionLog decisions = DecisionLog.to(OutputStream.nullOutputStream(), LogConfig.Format.TEXT,
                      Clock.systemUTC())) {
-            MessagePath path = new MessagePath(gatewayConfig,
-                    new SpfChecker(dnsClient, hostname, gatewayConfig.dns().checkTimeout(), transcript),
-                    new TrustedClients(gatewayConfig.trusted(), dnsClient), downstream, metrics, decisions,
-                    Clock.systemUTC());
-            SmtpSession session = path.open(ip);
+            Sessions sessions = new Sessions(SessionConfig.of(gatewayConfig, dnsClient, transcript), downstream,
+                    metrics, decisions, Clock.systemUTC());
+            SmtpSession session = sessions.open(ip);
             return converse(session, gatewayConfig.spf(), transcript, downstream, out);
         }
     }
