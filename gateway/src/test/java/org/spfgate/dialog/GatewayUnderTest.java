@@ -32,6 +32,8 @@ final class GatewayUnderTest implements AutoCloseable {
     final InternalMailServer internal;
     final Gateway gateway;
     final Path logFile;
+    /** The YAML the gateway was configured from (for {@code explain --config}). */
+    final Path configFile;
     private final TemporaryDirectory directory;
 
     private GatewayUnderTest(Builder b) throws Exception {
@@ -79,6 +81,8 @@ final class GatewayUnderTest implements AutoCloseable {
                 """.formatted(HOSTNAME, b.maxConnections, b.maxConnectionsPerIp, b.maxMessageSize, b.maxRecipients,
                 b.commandTimeout, b.dataTimeout, b.bareLineEndings, relay, directory.resolve("delivered"), dns.port(), b.mode, b.checkHelo,
                 b.trusted, logFile);
+        configFile = directory.resolve("spfgate.yaml");
+        Files.writeString(configFile, yaml, StandardCharsets.UTF_8);
         gateway = Gateway.start(onAnyFreePort(ConfigLoader.parse(yaml, "dialog test")));
     }
 
