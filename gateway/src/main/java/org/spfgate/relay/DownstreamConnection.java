@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ final class DownstreamConnection implements AutoCloseable {
 
     private final RelayConfig config;
     private final ScheduledExecutorService timer;
+    private final ReplyDeadlines deadlines;
     private Socket tcp;        // the TCP socket, under TLS when STARTTLS was done
     private Socket socket;     // what we read and write: tcp, or the TLS socket layered on it
     private InputStream in;
@@ -51,6 +53,10 @@ final class DownstreamConnection implements AutoCloseable {
     private boolean tls;
     private boolean broken;
     private long idleSinceNanos;
+    /** While waiting for the internal server: when the wait must end ({@link ReplyDeadlines}). */
+    private volatile boolean waiting;
+    private volatile long waitEndsNanos;
+    private volatile boolean waitExpired;
 
     /** STARTTLS was offered and tried but the handshake failed; opportunistic TLS retries in plain. */
     /** How to start TLS: the socket factory, and whether the certificate must name the host. */
@@ -63,9 +69,10 @@ final class DownstreamConnection implements AutoCloseable {
         }
     }
 
-    private DownstreamConnection(RelayConfig config, ScheduledExecutorService timer) {
+    private DownstreamConnection(RelayConfig config, ScheduledExecutorService timer, ReplyDeadlines deadlines) {
         this.config = config;
         this.timer = timer;
+        this.deadlines = deadlines;
     }
 
     /**
@@ -78,8 +85,9 @@ final class DownstreamConnection implements AutoCloseable {
      * @throws IOException       unreachable, lost, silent, or not speaking SMTP
      */
     static DownstreamConnection connect(RelayConfig config, String heloName, TlsClient tlsClient,
-            boolean tryStartTls, ScheduledExecutorService timer) throws IOException, DownstreamRefusal {
-        DownstreamConnection c = new DownstreamConnection(config, timer);
+            boolean tryStartTls, ScheduledExecutorService timer, ReplyDeadlines deadlines)
+            throws IOException, DownstreamRefusal {
+        DownstreamConnection c = new DownstreamConnection(config, timer, deadlines);
         try {
             c.open(heloName, tlsClient, tryStartTls);
             return c;
@@ -94,6 +102,7 @@ final class DownstreamConnection implements AutoCloseable {
         Socket s = new Socket();
         tcp = s;
         socket = s;
+        deadlines.opened(this);
         // Nagle's algorithm meets the server's delayed ACKs: a 40 ms floor per command without it
         // (docs/contract.md §8).
         s.setTcpNoDelay(true);
@@ -142,13 +151,21 @@ final class DownstreamConnection implements AutoCloseable {
             ssl.setSSLParameters(parameters);
         }
         try {
+            awaitingServer(config.timeouts().command());
             ssl.startHandshake();
         } catch (SSLException e) {
+            if (waitExpired) {
+                throw timedOut(config.timeouts().command());
+            }
             if (config.tls() == Tls.REQUIRED) {
                 throw new DownstreamRefusal(DownstreamRefusal.Kind.TLS, new Reply(451,
                         "4.7.5 TLS handshake with the internal server failed"), e);
             }
             throw new StartTlsFailed(e);
+        } catch (IOException e) {
+            throw waitExpired ? timedOut(config.timeouts().command()) : e;
+        } finally {
+            waiting = false;
         }
         socket = ssl;
         tls = true;
@@ -216,16 +233,59 @@ final class DownstreamConnection implements AutoCloseable {
         }
     }
 
-    private ReplyLines exchange(String line, Duration timeout) throws IOException {
+    /** Sends one command line without waiting for its reply, which {@link #reply} reads. */
+    void send(String line) throws IOException {
         out.write(line.getBytes(StandardCharsets.UTF_8));
         out.write('\r');
         out.write('\n');
         out.flush();
+    }
+
+    /** The reply to a command sent with {@link #send}, within the command time-out. */
+    Reply reply() throws IOException {
+        return readReply(config.timeouts().command()).toReply();
+    }
+
+    private ReplyLines exchange(String line, Duration timeout) throws IOException {
+        send(line);
         return readReply(timeout);
     }
 
+    /** One whole reply, multi-line or not, within {@code timeout}. */
     private ReplyLines readReply(Duration timeout) throws IOException {
-        socket.setSoTimeout(millis(timeout));
+        awaitingServer(timeout);
+        try {
+            return readReplyLines();
+        } catch (IOException e) {
+            throw waitExpired ? timedOut(timeout) : e;
+        } finally {
+            waiting = false;
+        }
+    }
+
+    /** Starts a wait for the internal server that {@link #expireIfOverdue} ends after {@code timeout}. */
+    private void awaitingServer(Duration timeout) {
+        waitEndsNanos = System.nanoTime() + timeout.toNanos();
+        waiting = true;
+    }
+
+    private static SocketTimeoutException timedOut(Duration timeout) {
+        return new SocketTimeoutException("the internal server did not answer within " + timeout.toMillis() + " ms");
+    }
+
+    /**
+     * Called by the {@link ReplyDeadlines} sweep: a wait that has run out ends by closing the
+     * connection under the blocked read (as the time-out of a blocking read would have).
+     */
+    void expireIfOverdue(long nowNanos) {
+        if (waiting && nowNanos - waitEndsNanos > 0) {
+            waitExpired = true;
+            markBroken();
+            closeQuietly(tcp);
+        }
+    }
+
+    private ReplyLines readReplyLines() throws IOException {
         int code = -1;
         List<String> texts = new ArrayList<>(1);
         while (true) {
@@ -311,7 +371,6 @@ final class DownstreamConnection implements AutoCloseable {
 
     private void quietQuit() {
         try {
-            socket.setSoTimeout(1000);
             exchange("QUIT", Duration.ofSeconds(1));
         } catch (IOException | RuntimeException ignored) {
             // We are leaving anyway.
@@ -322,6 +381,7 @@ final class DownstreamConnection implements AutoCloseable {
     @Override
     public void close() {
         broken = true;
+        deadlines.closed(this);
         // TCP first: a TLS close_notify could block on a server that stopped reading.
         closeQuietly(tcp);
         closeQuietly(socket);

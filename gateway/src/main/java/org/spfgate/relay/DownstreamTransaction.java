@@ -50,6 +50,15 @@ public interface DownstreamTransaction extends AutoCloseable {
      */
     Reply data(byte[] prepended, InputStream message) throws IOException, DownstreamRefusal;
 
+    /**
+     * The client has sent DATA and is about to be told 354. A relay may send its own DATA now and
+     * read the internal server's 354 in {@link #data}: the reply travels while the client sends the
+     * message, one round trip less per message. What the client is told does not change: a
+     * refusal of DATA reaches it, as before, as the reply to its final dot.
+     */
+    default void dataComing() {
+    }
+
     /** Abandons the transaction (RSET, or close if the connection is in doubt). */
     void abort();
 

@@ -30,6 +30,8 @@ final class RelayTransaction implements DownstreamTransaction {
     private int accepted;
     private DownstreamRefusal lost; // set once the connection failed: every later step throws this
     private boolean ended;
+    /** DATA went out at {@link #dataComing}; its reply is still to be read. */
+    private boolean dataReplyPending;
 
     RelayTransaction(SmtpDownstream downstream, DownstreamConnection connection, boolean verifyRecipients) {
         this.downstream = downstream;
@@ -71,6 +73,24 @@ final class RelayTransaction implements DownstreamTransaction {
         return SmtpDownstream.passThrough(reply);
     }
 
+    /**
+     * Sends DATA ahead when nothing else has to go first: with verify_recipients every RCPT has
+     * been answered, so DATA is the next command whatever happens (without it the RCPTs go at
+     * {@link #data}, and whether DATA follows depends on their replies).
+     */
+    @Override
+    public void dataComing() {
+        if (ended || lost != null || !verifyRecipients || accepted == 0 || dataReplyPending) {
+            return;
+        }
+        try {
+            connection.send("DATA");
+            dataReplyPending = true;
+        } catch (IOException e) {
+            lose(e); // data() drains the message and answers 451 4.4.1
+        }
+    }
+
     @Override
     public Reply data(byte[] prepended, InputStream message) throws IOException, DownstreamRefusal {
         requireOpen();
@@ -90,7 +110,8 @@ final class RelayTransaction implements DownstreamTransaction {
             }
             Reply go;
             try {
-                go = connection.command("DATA");
+                go = dataReplyPending ? connection.reply() : connection.command("DATA");
+                dataReplyPending = false;
             } catch (IOException e) {
                 throw drainThen(message, lose(e));
             }
@@ -228,6 +249,11 @@ final class RelayTransaction implements DownstreamTransaction {
             return;
         }
         ended = true;
+        if (dataReplyPending) {
+            // DATA went out and nothing followed: the server may be waiting for a message, and
+            // no RSET can tell it otherwise (RFC 5321 4.1.1.4). Closing delivers nothing.
+            connection.markBroken();
+        }
         try {
             if (!connection.isBroken() && reset) {
                 try {

@@ -52,6 +52,7 @@ public final class SmtpDownstream implements Downstream {
     private final String heloName;
     private final DownstreamConnection.TlsClient tls;
     private final ScheduledThreadPoolExecutor timer;
+    private final ReplyDeadlines replyDeadlines;
     private final Semaphore transactions;
     private final Deque<DownstreamConnection> idle = new ConcurrentLinkedDeque<>();
     private final AtomicReference<Contact> lastContact = new AtomicReference<>();
@@ -91,6 +92,9 @@ public final class SmtpDownstream implements Downstream {
         });
         timer.setRemoveOnCancelPolicy(true);
         timer.scheduleWithFixedDelay(this::dropExpiredIdle, 5, 5, TimeUnit.SECONDS);
+        Duration shortest = config.timeouts().command().compareTo(config.timeouts().data()) < 0
+                ? config.timeouts().command() : config.timeouts().data();
+        this.replyDeadlines = new ReplyDeadlines(timer, shortest);
     }
 
     @Override
@@ -199,12 +203,12 @@ public final class SmtpDownstream implements Downstream {
 
     private DownstreamConnection dial() throws IOException, DownstreamRefusal {
         try {
-            return DownstreamConnection.connect(config, heloName, tls, true, timer);
+            return DownstreamConnection.connect(config, heloName, tls, true, timer, replyDeadlines);
         } catch (DownstreamConnection.StartTlsFailed e) {
             // Opportunistic TLS: a failed handshake is no reason not to deliver (Postfix does the same).
             log.warn("STARTTLS with {}:{} failed, relaying in plain text: {}", config.host(), config.port(),
                     e.getCause().toString());
-            return DownstreamConnection.connect(config, heloName, tls, false, timer);
+            return DownstreamConnection.connect(config, heloName, tls, false, timer, replyDeadlines);
         }
     }
 

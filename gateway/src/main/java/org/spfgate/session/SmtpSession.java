@@ -253,6 +253,7 @@ public final class SmtpSession {
         if (transaction.accepted.isEmpty()) {
             return new Reply(554, "5.5.1 No valid recipients"); // RFC 5321 3.3
         }
+        transaction.downstream.dataComing();
         return new Reply(354, "End data with <CR><LF>.<CR><LF>");
     }
 
