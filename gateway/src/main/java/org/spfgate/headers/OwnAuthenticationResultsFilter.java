@@ -54,12 +54,14 @@ public final class OwnAuthenticationResultsFilter extends InputStream {
     private final InputStream in;
     private final String ownId;
 
-    private final byte[] input = new byte[8192];
+    // One page each: the reader upstream hands over at most that much at a time (DATA is read in
+    // 4 KiB pieces), and every message allocates these anew.
+    private final byte[] input = new byte[4096];
     private int inPos;
     private int inLimit;
     private boolean inEof;
 
-    private byte[] output = new byte[8192];
+    private byte[] output = new byte[4096];
     private int outPos;
     private int outLimit;
 

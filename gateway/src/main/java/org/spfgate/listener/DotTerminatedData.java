@@ -142,6 +142,9 @@ final class DotTerminatedData extends InputStream {
 
     /** Reads to the terminator, discarding. */
     void drain() throws IOException {
+        if (finished()) {
+            return; // the usual case: the message was read to its end
+        }
         byte[] discard = new byte[CHUNK];
         while (read(discard, 0, discard.length) >= 0) {
             // discard

@@ -23,7 +23,8 @@ public final class BareLineEndingFilter extends FilterInputStream {
     private static final byte LF = '\n';
 
     private final BareLineEndings mode;
-    private final byte[] buffer = new byte[8192];
+    /** One page: the dot-unstuffed DATA upstream comes in 4 KiB pieces; one buffer per message. */
+    private final byte[] buffer = new byte[4096];
     private int position;
     private int limit;
     private boolean afterCr;   // the last byte given out was a CR from the input; its LF is awaited

@@ -181,7 +181,9 @@ final class RelayTransaction implements DownstreamTransaction {
         } catch (IOException e) {
             return lose(e);
         }
-        byte[] buffer = new byte[16384];
+        // The filters upstream hand over at most 4 KiB per read, and the connection's own output
+        // buffer gathers them into large writes: a larger buffer here would only be allocated.
+        byte[] buffer = new byte[4096];
         while (true) {
             int n;
             try {
