@@ -53,7 +53,7 @@ public final class SmtpListener {
                 .softwareName("spfgate")
                 .executorService(sessions)
                 .serverSocketFactory(() -> socket)
-                .sessionHandler(gate)
+                .sessionHandler(config.proxyProtocol().isEmpty() ? new StreamsOnSessionThread(gate) : gate)
                 .maxConnections(config.maxConnections() + REFUSAL_HEADROOM)
                 .connectionTimeoutMs((int) Math.min(Integer.MAX_VALUE, config.timeouts().command().toMillis()))
                 .maxMessageSize(Math.max(1, maxMessageSize))
