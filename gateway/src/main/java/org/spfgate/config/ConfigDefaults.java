@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.spfgate.spf.SpfResult;
 
 /**
@@ -77,6 +78,8 @@ public final class ConfigDefaults {
     /** Local parts never refused for SPF (RFC 5321 4.5.1 requires postmaster to work). */
     public static final List<String> SPF_EXEMPT_RECIPIENTS = List.of("postmaster", "abuse");
     public static final SpfConfig.Headers SPF_HEADERS = new SpfConfig.Headers(true, true);
+    /** Off: every refusal happens at RCPT, as before. */
+    public static final Set<SpfResult> SPF_DKIM_RESCUE = Set.of();
 
     // trusted:
     public static final List<TrustedEntry> TRUSTED = List.of();
@@ -108,7 +111,7 @@ public final class ConfigDefaults {
     }
 
     public static SpfConfig spf() {
-        return new SpfConfig(SPF_MODE, SPF_CHECK_HELO, SPF_ACTIONS, SPF_EXEMPT_RECIPIENTS, SPF_HEADERS);
+        return new SpfConfig(SPF_MODE, SPF_CHECK_HELO, SPF_ACTIONS, SPF_EXEMPT_RECIPIENTS, SPF_HEADERS, SPF_DKIM_RESCUE);
     }
 
     public static MetricsConfig metrics() {

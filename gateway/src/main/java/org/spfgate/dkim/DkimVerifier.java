@@ -77,7 +77,7 @@ public final class DkimVerifier {
      * looked up.
      */
     public List<DkimResult> verify(List<String> fields, Body body, Predicate<String> wanted) throws IOException {
-        FieldList headers = new FieldList(fields);
+        HeaderFields headers = new HeaderFields(fields);
         List<DkimResult> results = new ArrayList<>();
         for (String field : headers.getFields("DKIM-Signature")) {
             if (results.size() == MAX_SIGNATURES) {
@@ -159,26 +159,6 @@ public final class DkimVerifier {
         @Override
         protected PublicKeyRecord newPublicKeyRecord(String record) {
             return new DkimKeyRecord(record);
-        }
-    }
-
-    /** The header fields as jDKIM reads them. */
-    private record FieldList(List<String> fields) implements Headers {
-        @Override
-        public List<String> getFields() {
-            return fields;
-        }
-
-        @Override
-        public List<String> getFields(String name) {
-            List<String> named = new ArrayList<>();
-            for (String field : fields) {
-                int colon = field.indexOf(':');
-                if (colon > 0 && field.substring(0, colon).strip().equalsIgnoreCase(name)) {
-                    named.add(field);
-                }
-            }
-            return named;
         }
     }
 }

@@ -12,7 +12,6 @@ import java.security.Signature;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import org.apache.james.jdkim.api.Headers;
 import org.apache.james.jdkim.impl.BodyHasherImpl;
 import org.apache.james.jdkim.tagvalue.SignatureRecordTemplate;
 import org.spfgate.message.MessageHead;
@@ -109,7 +108,7 @@ public final class DkimSigner {
                     : Signature.getInstance("SHA256withRSA");
             signer.initSign(key.pair().getPrivate());
             List<String> fields = head.fields().stream().map(MessageHead.Field::raw).toList();
-            SignedHeaderData.feed(new Fields(fields), record, signer);
+            SignedHeaderData.feed(new HeaderFields(fields), record, signer);
             record.setSignature(signer.sign());
             ByteArrayOutputStream signed = new ByteArrayOutputStream();
             signed.writeBytes(("DKIM-Signature: " + record.toString().strip() + "\r\n").getBytes(StandardCharsets.UTF_8));
@@ -117,20 +116,6 @@ public final class DkimSigner {
             return signed.toByteArray();
         } catch (GeneralSecurityException | org.apache.james.jdkim.exceptions.PermFailException e) {
             throw new IOException("signing failed: " + e.getMessage(), e);
-        }
-    }
-
-    private record Fields(List<String> fields) implements Headers {
-        @Override
-        public List<String> getFields() {
-            return fields;
-        }
-
-        @Override
-        public List<String> getFields(String name) {
-            return fields.stream()
-                    .filter(f -> f.indexOf(':') > 0 && f.substring(0, f.indexOf(':')).strip().equalsIgnoreCase(name))
-                    .toList();
         }
     }
 }
