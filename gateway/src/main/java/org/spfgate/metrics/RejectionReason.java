@@ -24,6 +24,14 @@ public enum RejectionReason {
     BAD_SYNTAX,
     /** {@code server.max_recipients} reached (452 4.5.3). */
     TOO_MANY_RECIPIENTS,
+    /**
+     * A recipient that would share a transaction with recipients whose SPF refusal waits for
+     * DKIM ({@code spf.dkim_rescue}) while it is accepted anyway, or the other way round
+     * (452 4.5.3: send it in a separate transaction).
+     */
+    SEPARATE_TRANSACTION,
+    /** A DKIM key lookup failed in DNS while deciding a DKIM rescue (451 4.4.3). */
+    DKIM_TEMPERROR,
     /** Beyond {@code server.max_message_size} (552 5.3.4). */
     MESSAGE_TOO_LARGE,
     /** A bare CR or LF with {@code bare_line_endings: reject} (550 5.6.0). */

@@ -59,13 +59,16 @@ public sealed interface Verdict permits Verdict.Accept, Verdict.Refusal {
         }
     }
 
-    /** Refused for now (4xx): the client keeps the message and retries. Only SPF defers. */
+    /**
+     * Refused for now (4xx): the client keeps the message and retries. Only SPF and DKIM defer:
+     * both depend on DNS, which may answer later.
+     */
     record Defer(Reason reason, String detail) implements Refusal {
         public Defer {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
             if (!reason.isSpf()) {
-                throw new IllegalArgumentException("only an SPF result can be deferred: " + reason);
+                throw new IllegalArgumentException("only an SPF or DKIM result can be deferred: " + reason);
             }
         }
     }
@@ -76,7 +79,12 @@ public sealed interface Verdict permits Verdict.Accept, Verdict.Refusal {
         /** {@code spf.mode: report-only}: stamp and count, never refuse. */
         REPORT_ONLY,
         /** The recipient's local part is in {@code spf.exempt_recipients} (RFC 5321 4.5.1). */
-        EXEMPT_RECIPIENT
+        EXEMPT_RECIPIENT,
+        /**
+         * The MAIL FROM result is listed in {@code spf.dkim_rescue}: the refusal waits for the
+         * end of DATA, where an aligned DKIM signature lifts it ({@link DkimRescue}).
+         */
+        AWAITING_DKIM
     }
 
     /** The reasons a recipient is refused by policy; {@link #token()} is the metric label. */
@@ -93,7 +101,9 @@ public sealed interface Verdict permits Verdict.Accept, Verdict.Refusal {
         SPF_TEMPERROR("spf_temperror"),
         SPF_PERMERROR("spf_permerror"),
         /** {@code check_helo} and the HELO identity failed (SPEC section 3). */
-        HELO_FAIL("helo_fail");
+        HELO_FAIL("helo_fail"),
+        /** A DKIM key lookup failed in DNS while a rescue was being decided (451 4.4.3). */
+        DKIM_TEMPERROR("dkim_temperror");
 
         private final String token;
 
@@ -149,7 +159,7 @@ public sealed interface Verdict permits Verdict.Accept, Verdict.Refusal {
         } else {
             code = 451;
             // temperror keeps 4.4.3 (network/routing trouble), every other deferral is 4.7.24
-            status = reason == Reason.SPF_TEMPERROR ? "4.4.3" : "4.7.24";
+            status = reason == Reason.SPF_TEMPERROR || reason == Reason.DKIM_TEMPERROR ? "4.4.3" : "4.7.24";
         }
         return new Reply(code, status + " " + replyText(refusal.detail()));
     }

@@ -379,6 +379,7 @@ public final class SmtpSession {
             case SPF_NONE -> RejectionReason.SPF_NONE;
             case SPF_TEMPERROR -> RejectionReason.SPF_TEMPERROR;
             case SPF_PERMERROR -> RejectionReason.SPF_PERMERROR;
+            case DKIM_TEMPERROR -> RejectionReason.DKIM_TEMPERROR;
         };
     }
 
