@@ -60,7 +60,7 @@ public final class DkimRescue {
         }
         for (DkimResult result : tried) {
             if (result.outcome() == DkimResult.Outcome.TEMPERROR) {
-                return new Outcome.Unverifiable(new Verdict.Defer(Verdict.Reason.DKIM_TEMPERROR,
+                return new Outcome.Unverifiable(new Verdict.Defer(RejectionReason.DKIM_TEMPERROR,
                         "temporary DNS error looking up the DKIM key of " + result.domain() + "; try again later"),
                         result);
             }
