@@ -73,7 +73,8 @@ final class ConfigBinder {
 
     private ServerConfig server(YamlNode node, String path) {
         Section s = section(node, path, "hostname", "listen", "max_connections", "max_connections_per_ip",
-                "max_message_size", "max_recipients", "timeouts", "tls", "proxy_protocol", "bare_line_endings");
+                "max_message_size", "max_recipients", "timeouts", "tls", "proxy_protocol", "bare_line_endings",
+                "temp_directory");
         return new ServerConfig(
                 s.value("hostname", scalar(DomainNameSyntax::normalize), ConfigDefaults.hostname()),
                 s.value("listen", nonEmptyList(scalar(HostPort::parse)), ConfigDefaults.LISTEN),
@@ -86,7 +87,8 @@ final class ConfigBinder {
                 s.value("tls", nullable(this::serverTls), ConfigDefaults.SERVER_TLS),
                 s.value("proxy_protocol", list(scalar(Cidr::parse)), ConfigDefaults.PROXY_PROTOCOL),
                 s.value("bare_line_endings", choice(ServerConfig.BareLineEndings.class),
-                        ConfigDefaults.BARE_LINE_ENDINGS));
+                        ConfigDefaults.BARE_LINE_ENDINGS),
+                s.value("temp_directory", nullable(this::path), ConfigDefaults.TEMP_DIRECTORY));
     }
 
     private ServerConfig.Timeouts serverTimeouts(YamlNode node, String path) {

@@ -41,6 +41,8 @@ public final class ConfigDefaults {
     /** Empty: no PROXY protocol. */
     public static final List<Cidr> PROXY_PROTOCOL = List.of();
     public static final ServerConfig.BareLineEndings BARE_LINE_ENDINGS = ServerConfig.BareLineEndings.NORMALIZE;
+    /** {@code null}: the system's temporary directory ({@code java.io.tmpdir}). */
+    public static final Path TEMP_DIRECTORY = null;
 
     // domains:
     public static final List<String> DOMAINS = List.of("example.test");
@@ -103,7 +105,7 @@ public final class ConfigDefaults {
     public static ServerConfig server() {
         return new ServerConfig(hostname(), LISTEN, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_MESSAGE_SIZE,
                 MAX_RECIPIENTS, new ServerConfig.Timeouts(COMMAND_TIMEOUT, DATA_TIMEOUT), SERVER_TLS, PROXY_PROTOCOL,
-                BARE_LINE_ENDINGS);
+                BARE_LINE_ENDINGS, TEMP_DIRECTORY);
     }
 
     public static DnsConfig dns() {

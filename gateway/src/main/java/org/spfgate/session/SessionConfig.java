@@ -1,10 +1,13 @@
 package org.spfgate.session;
 
+import java.nio.file.Path;
 import java.util.Objects;
 import org.spfgate.config.GatewayConfig;
 import org.spfgate.config.ServerConfig;
 import org.spfgate.config.SpfConfig;
+import org.spfgate.dkim.DkimVerifier;
 import org.spfgate.headers.TraceHeaders;
+import org.spfgate.policy.DkimRescue;
 import org.spfgate.policy.RecipientPolicy;
 import org.spfgate.policy.SpfPolicy;
 import org.spfgate.policy.TrustedClients;
@@ -22,10 +25,13 @@ import org.spfgate.spf.SpfDns;
  * @param maxMessageSize  {@code server.max_message_size}, in bytes
  * @param bareLineEndings {@code server.bare_line_endings}
  * @param checkHelo       {@code spf.check_helo}: the HELO identity is checked too (RFC 7208 2.3)
+ * @param dkimRescue      the end-of-DATA verdict for {@code spf.dkim_rescue}
+ * @param tempDirectory   where a held message too large for memory goes ({@code server.temp_directory})
  */
 public record SessionConfig(String hostname, int maxRecipients, long maxMessageSize,
         ServerConfig.BareLineEndings bareLineEndings, boolean checkHelo, SpfChecker spf,
-        TrustedClients trustedClients, RecipientPolicy recipients, SpfPolicy spfPolicy, TraceHeaders traceHeaders) {
+        TrustedClients trustedClients, RecipientPolicy recipients, SpfPolicy spfPolicy, TraceHeaders traceHeaders,
+        DkimRescue dkimRescue, Path tempDirectory) {
 
     public SessionConfig {
         Objects.requireNonNull(hostname, "hostname");
@@ -35,6 +41,8 @@ public record SessionConfig(String hostname, int maxRecipients, long maxMessageS
         Objects.requireNonNull(recipients, "recipients");
         Objects.requireNonNull(spfPolicy, "spfPolicy");
         Objects.requireNonNull(traceHeaders, "traceHeaders");
+        Objects.requireNonNull(dkimRescue, "dkimRescue");
+        Objects.requireNonNull(tempDirectory, "tempDirectory");
     }
 
     /** Everything a session needs from {@code config}; {@code dns} answers SPF and trusted-name lookups. */
@@ -47,6 +55,9 @@ public record SessionConfig(String hostname, int maxRecipients, long maxMessageS
                 new TrustedClients(config.trusted(), dns),
                 new RecipientPolicy(config.domains()),
                 new SpfPolicy(spf),
-                new TraceHeaders(server.hostname(), spf.headers()));
+                new TraceHeaders(server.hostname(), spf.headers()),
+                // DKIM key lookups go through the same DNS client: its cache, time-outs and metrics.
+                new DkimRescue(new DkimVerifier(dns)),
+                server.tempDirectory() != null ? server.tempDirectory() : Path.of(System.getProperty("java.io.tmpdir")));
     }
 }
