@@ -65,8 +65,8 @@ final class GatewayUnderTest implements AutoCloseable {
                 deliver_to_directory: "%s"
                 dns:
                   servers: ["127.0.0.1:%d"]
-                  query_timeout: 300ms
-                  check_timeout: 2s
+                  query_timeout: 1s
+                  check_timeout: 3s
                 spf:
                   mode: %s
                   check_helo: %s
@@ -115,7 +115,7 @@ final class GatewayUnderTest implements AutoCloseable {
                   tls: { certificate: "%s", key: "%s" }
                 domains: [ours.test]
                 relay: { host: 127.0.0.1, port: %d, tls: none, connections: %d }
-                dns: { servers: ["127.0.0.1:%d"], query_timeout: 300ms }
+                dns: { servers: ["127.0.0.1:%d"], query_timeout: 1s }
                 metrics: { listen: null }
                 log: { file: "%s" }
                 """.formatted(HOSTNAME, pem[0], pem[1], internal.port(), relayConnections, dns.port(), log),
