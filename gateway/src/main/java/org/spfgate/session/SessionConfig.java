@@ -13,6 +13,7 @@ import org.spfgate.policy.SpfPolicy;
 import org.spfgate.policy.TrustedClients;
 import org.spfgate.spf.SpfChecker;
 import org.spfgate.spf.SpfDns;
+import org.spfgate.spf.SpfTrace;
 
 /**
  * What a session decides with: its limits, its policies, the SPF checker and the trace-header
@@ -47,11 +48,19 @@ public record SessionConfig(String hostname, int maxRecipients, long maxMessageS
 
     /** Everything a session needs from {@code config}; {@code dns} answers SPF and trusted-name lookups. */
     public static SessionConfig of(GatewayConfig config, SpfDns dns) {
+        return of(config, dns, null);
+    }
+
+    /**
+     * As {@link #of(GatewayConfig, SpfDns)}, with every SPF evaluation reported to {@code trace}
+     * ({@code null}: nowhere): for {@code explain}, which drives one session.
+     */
+    public static SessionConfig of(GatewayConfig config, SpfDns dns, SpfTrace trace) {
         ServerConfig server = config.server();
         SpfConfig spf = config.spf();
         return new SessionConfig(server.hostname(), server.maxRecipients(), server.maxMessageSize(),
                 server.bareLineEndings(), spf.checkHelo(),
-                new SpfChecker(dns, server.hostname(), config.dns().checkTimeout()),
+                new SpfChecker(dns, server.hostname(), config.dns().checkTimeout(), trace),
                 new TrustedClients(config.trusted(), dns),
                 new RecipientPolicy(config.domains()),
                 new SpfPolicy(spf),

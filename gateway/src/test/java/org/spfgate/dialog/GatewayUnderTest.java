@@ -32,6 +32,8 @@ final class GatewayUnderTest implements AutoCloseable {
     final InternalMailServer internal;
     final Gateway gateway;
     final Path logFile;
+    /** The YAML the gateway was configured from (for {@code explain --config}). */
+    final Path configFile;
     private final TemporaryDirectory directory;
 
     private GatewayUnderTest(Builder b) throws Exception {
@@ -65,8 +67,8 @@ final class GatewayUnderTest implements AutoCloseable {
                 deliver_to_directory: "%s"
                 dns:
                   servers: ["127.0.0.1:%d"]
-                  query_timeout: 300ms
-                  check_timeout: 2s
+                  query_timeout: 1s
+                  check_timeout: 3s
                 spf:
                   mode: %s
                   check_helo: %s
@@ -82,6 +84,8 @@ final class GatewayUnderTest implements AutoCloseable {
                 """.formatted(HOSTNAME, b.maxConnections, b.maxConnectionsPerIp, b.maxMessageSize, b.maxRecipients,
                 b.commandTimeout, b.dataTimeout, b.bareLineEndings, heldDirectory(), relay, directory.resolve("delivered"),
                 dns.port(), b.mode, b.checkHelo, b.dkimRescue, b.trusted, logFile);
+        configFile = directory.resolve("spfgate.yaml");
+        Files.writeString(configFile, yaml, StandardCharsets.UTF_8);
         gateway = Gateway.start(onAnyFreePort(ConfigLoader.parse(yaml, "dialog test")));
     }
 
@@ -114,7 +118,7 @@ final class GatewayUnderTest implements AutoCloseable {
                   tls: { certificate: "%s", key: "%s" }
                 domains: [ours.test]
                 relay: { host: 127.0.0.1, port: %d, tls: none, connections: %d }
-                dns: { servers: ["127.0.0.1:%d"], query_timeout: 300ms }
+                dns: { servers: ["127.0.0.1:%d"], query_timeout: 1s }
                 metrics: { listen: null }
                 log: { file: "%s" }
                 """.formatted(HOSTNAME, pem[0], pem[1], internal.port(), relayConnections, dns.port(), log),
