@@ -126,7 +126,7 @@ public final class MxHostAddresses {
         if (mx.answer().isError()) {
             return new Resolution(Set.of(), 0, "MX lookup failed: " + mx.answer().detail());
         }
-        long ttl = mx.ttlSeconds() > 0 ? mx.ttlSeconds() : Long.MAX_VALUE;
+        long ttl = mx.ttlSeconds();
         // RFC 5321 5.1: no MX record means the domain itself is the mail host.
         List<String> hosts = mx.answer().isVoid() ? List.of(domain) : mx.answer().records();
         Set<InetAddress> addresses = new LinkedHashSet<>();
@@ -143,11 +143,9 @@ public final class MxHostAddresses {
                     continue;
                 }
                 addresses.addAll(answer.records());
-                if (a.ttlSeconds() > 0) {
-                    ttl = Math.min(ttl, a.ttlSeconds());
-                }
+                ttl = Math.min(ttl, a.ttlSeconds());
             }
         }
-        return new Resolution(addresses, ttl == Long.MAX_VALUE ? 0 : ttl, problem);
+        return new Resolution(addresses, ttl, problem);
     }
 }
