@@ -167,11 +167,6 @@ public final class SpfDnsClient implements SpfDns {
         return new Timed<>(answer, cache.remainingSeconds(key(name, ipv6 ? Type.AAAA : Type.A)));
     }
 
-    /** Drops every cached answer. */
-    public void clearCache() {
-        cache.clear();
-    }
-
     int cacheSize() {
         return cache.size();
     }

@@ -1,9 +1,7 @@
 package org.spfgate.policy;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +9,7 @@ import org.spfgate.config.Cidr;
 import org.spfgate.config.TrustedEntry;
 import org.spfgate.dns.MxHostAddresses;
 import org.spfgate.spf.DnsAnswer;
+import org.spfgate.spf.IpLiteral;
 import org.spfgate.spf.SpfChecker;
 import org.spfgate.spf.SpfDns;
 import org.spfgate.spf.SpfIdentity;
@@ -87,7 +86,7 @@ public final class TrustedClients {
 
     /** The first entry the client matches (in the matcher order above, then config order), or why none did. */
     public ClientTrust check(InetAddress client, String helo) {
-        InetAddress ip = unmapped(client);
+        InetAddress ip = IpLiteral.unmapped(client); // ::ffff:192.0.2.1 is the IPv4 client 192.0.2.1
         for (TrustedEntry entry : entries) {
             for (Cidr network : entry.networks()) {
                 if (network.contains(ip)) {
@@ -152,7 +151,7 @@ public final class TrustedClients {
                 problems.add("address lookup for " + name + " failed: " + forward.detail());
                 continue;
             }
-            if (forward.records().stream().map(TrustedClients::unmapped).anyMatch(ip::equals)) {
+            if (forward.records().stream().map(IpLiteral::unmapped).anyMatch(ip::equals)) {
                 return trusted(entry, ClientTrust.Matcher.HOSTNAMES, name);
             }
             problems.add(name + " does not resolve to " + ipText + " (not forward-confirmed)");
@@ -191,25 +190,5 @@ public final class TrustedClients {
     private static String normalise(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
-    }
-
-    /** {@code ::ffff:192.0.2.1} is the IPv4 client 192.0.2.1 (SPEC section 2, listen). */
-    static InetAddress unmapped(InetAddress ip) {
-        if (ip instanceof Inet6Address) {
-            byte[] b = ip.getAddress();
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) {
-                mapped &= b[i] == 0;
-            }
-            mapped &= b[10] == (byte) 0xff && b[11] == (byte) 0xff;
-            if (mapped) {
-                try {
-                    return Inet4Address.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
-                } catch (UnknownHostException impossible) {
-                    throw new IllegalStateException(impossible);
-                }
-            }
-        }
-        return ip;
     }
 }
