@@ -1,6 +1,7 @@
 package org.spfgate.config;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -26,7 +27,12 @@ public record TrustedEntry(String name, List<Cidr> networks, List<String> hostna
          * SPF is checked for the client that handed the message to this relay, taken from the
          * topmost Received field; never refused, only stamped.
          */
-        THROUGH
+        THROUGH;
+
+        /** As the config writes it, and the log's {@code via=}. */
+        public String token() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     public TrustedEntry {

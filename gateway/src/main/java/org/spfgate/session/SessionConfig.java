@@ -1,15 +1,19 @@
 package org.spfgate.session;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.spfgate.config.GatewayConfig;
 import org.spfgate.config.ServerConfig;
 import org.spfgate.config.SpfConfig;
+import org.spfgate.dns.MxHostAddresses;
+import org.spfgate.dns.SpfDnsClient;
 import org.spfgate.headers.TraceHeaders;
 import org.spfgate.policy.RecipientPolicy;
 import org.spfgate.policy.SpfPolicy;
+import org.spfgate.policy.SpfThroughRelay;
 import org.spfgate.policy.TrustedClients;
 import org.spfgate.spf.SpfChecker;
-import org.spfgate.spf.SpfDns;
 
 /**
  * What a session decides with: its limits, its policies, the SPF checker and the trace-header
@@ -22,10 +26,12 @@ import org.spfgate.spf.SpfDns;
  * @param maxMessageSize  {@code server.max_message_size}, in bytes
  * @param bareLineEndings {@code server.bare_line_endings}
  * @param checkHelo       {@code spf.check_helo}: the HELO identity is checked too (RFC 7208 2.3)
+ * @param throughRelay    SPF for the client before a trusted relay with {@code spf: through}
  */
 public record SessionConfig(String hostname, int maxRecipients, long maxMessageSize,
         ServerConfig.BareLineEndings bareLineEndings, boolean checkHelo, SpfChecker spf,
-        TrustedClients trustedClients, RecipientPolicy recipients, SpfPolicy spfPolicy, TraceHeaders traceHeaders) {
+        TrustedClients trustedClients, RecipientPolicy recipients, SpfPolicy spfPolicy, TraceHeaders traceHeaders,
+        SpfThroughRelay throughRelay) {
 
     public SessionConfig {
         Objects.requireNonNull(hostname, "hostname");
@@ -35,18 +41,28 @@ public record SessionConfig(String hostname, int maxRecipients, long maxMessageS
         Objects.requireNonNull(recipients, "recipients");
         Objects.requireNonNull(spfPolicy, "spfPolicy");
         Objects.requireNonNull(traceHeaders, "traceHeaders");
+        Objects.requireNonNull(throughRelay, "throughRelay");
     }
 
-    /** Everything a session needs from {@code config}; {@code dns} answers SPF and trusted-name lookups. */
-    public static SessionConfig of(GatewayConfig config, SpfDns dns) {
+    /**
+     * Everything a session needs from {@code config}; {@code dns} answers SPF and trusted-client
+     * lookups. The {@code mx_of} domains of {@code trusted:} are resolved here (blocking, each
+     * lookup bounded by the query time-out; a domain that resolves to nothing is a logged warning).
+     *
+     * @param nanoClock {@link System#nanoTime}, or a test's clock: when {@code mx_of} sets expire
+     */
+    public static SessionConfig of(GatewayConfig config, SpfDnsClient dns, LongSupplier nanoClock) {
         ServerConfig server = config.server();
         SpfConfig spf = config.spf();
+        SpfChecker checker = new SpfChecker(dns, server.hostname(), config.dns().checkTimeout());
+        List<String> mxOf = TrustedClients.mxOfDomains(config.trusted());
+        MxHostAddresses mxHosts = mxOf.isEmpty() ? null : new MxHostAddresses(mxOf, dns, nanoClock);
         return new SessionConfig(server.hostname(), server.maxRecipients(), server.maxMessageSize(),
-                server.bareLineEndings(), spf.checkHelo(),
-                new SpfChecker(dns, server.hostname(), config.dns().checkTimeout()),
-                new TrustedClients(config.trusted(), dns),
+                server.bareLineEndings(), spf.checkHelo(), checker,
+                new TrustedClients(config.trusted(), dns, checker, mxHosts),
                 new RecipientPolicy(config.domains()),
                 new SpfPolicy(spf),
-                new TraceHeaders(server.hostname(), spf.headers()));
+                new TraceHeaders(server.hostname(), spf.headers()),
+                new SpfThroughRelay(checker));
     }
 }

@@ -36,7 +36,7 @@ import org.spfgate.spf.SpfVerdict;
  * <pre>
  * HELO  name sane? (control characters, length)                            else 501
  * MAIL  argument and parameters sane? SIZE within the limit?                else 501 / 555 / 552
- *       trusted client (CIDR or forward-confirmed rDNS)? then no SPF
+ *       trusted client (networks, mx_of, forward-confirmed rDNS, spf_domains)? then no SPF here
  *       otherwise SPF: MAIL FROM identity, and HELO identity with check_helo
  *       downstream transaction opens (MAIL FROM to the internal server)     else 451 4.4.1 / 553 / 554
  * RCPT  under the refused-recipient limit of the connection?              else 421 4.7.0, closed
@@ -142,14 +142,16 @@ public final class SmtpSession {
             return new Reply(552, "5.3.4 Message size exceeds fixed limit of " + config.maxMessageSize() + " bytes");
         }
         if (trust == null) {
-            trust = config.trustedClients().check(client);
+            trust = config.trustedClients().check(client, helo);
         }
         Transaction tx = new Transaction(sessions.nextTransactionId(), sender, parameters.smtpUtf8());
         if (trust instanceof ClientTrust.Trusted trusted) {
             // A trusted client (secondary MX, forwarder) is not the sender's server, so its IP says
-            // nothing about the sender: no SPF check; the skip shows in log, metric and header.
+            // nothing about the sender: no SPF check for it. With spf: through, SPF is evaluated at
+            // DATA for the client before it, named by the message's topmost Received field. Either
+            // way the trust shows in log, metric and headers, and SPF never refuses its mail.
             sessions.metrics.trustedClient(trusted.name());
-            tx.log.trusted(trusted.name());
+            tx.log.trusted(trusted.name(), trusted.matcher().key(), trusted.treatment().token());
         } else {
             // RFC 7208 2.4: the MAIL FROM identity (postmaster@<helo> for the null sender) ...
             tx.mailFromVerdict = check(SpfIdentity.MAILFROM, sender);
@@ -313,7 +315,7 @@ public final class SmtpSession {
         SmtpTrace trace = new SmtpTrace(helo, client, SmtpTrace.Protocol.of(extended, tls), tx.id,
                 tx.accepted, ZonedDateTime.now(sessions.clock));
         return trust instanceof ClientTrust.Trusted trusted
-                ? config.traceHeaders().trusted(trace, trusted.name())
+                ? config.traceHeaders().trusted(trace, trusted.name(), trusted.matchedBy())
                 : config.traceHeaders().checked(trace, tx.mailFromVerdict, tx.heloVerdict);
     }
 
@@ -435,7 +437,8 @@ public final class SmtpSession {
             this.sender = sender;
             this.smtpUtf8 = smtpUtf8;
             this.log = TransactionRecord.builder(id, client).helo(helo).sender(sender).clientName(
-                    trust instanceof ClientTrust.Trusted t && !t.matched().contains("/") ? t.matched() : null);
+                    trust instanceof ClientTrust.Trusted t && t.matcher() == ClientTrust.Matcher.HOSTNAMES
+                            ? t.matched() : null);
         }
 
         /**
