@@ -6,6 +6,7 @@ import static org.spfgate.headers.UntrustedText.tokenOrQuoted;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.spfgate.dkim.DkimResult;
 import org.spfgate.spf.SpfVerdict;
 
 /**
@@ -39,6 +40,19 @@ public final class AuthenticationResultsHeader {
      */
     public String spf(SpfVerdict mailFrom, SpfVerdict helo) {
         return FieldFolder.fold(spfUnfolded(mailFrom, helo));
+    }
+
+    /**
+     * With the DKIM signature that rescued the message (RFC 8601 2.7.1: {@code dkim=pass
+     * header.d=... header.s=...}) as a second resinfo, or none when {@code dkim} is {@code null}.
+     */
+    public String spf(SpfVerdict mailFrom, SpfVerdict helo, DkimResult dkim) {
+        if (dkim == null) {
+            return spf(mailFrom, helo);
+        }
+        return FieldFolder.fold(spfUnfolded(mailFrom, helo) + "; dkim=" + dkim.outcome().token()
+                + " header.d=" + tokenOrQuoted(UntrustedText.clean(dkim.domain()))
+                + " header.s=" + tokenOrQuoted(UntrustedText.clean(dkim.selector())));
     }
 
     String spfUnfolded(SpfVerdict mailFrom, SpfVerdict helo) {

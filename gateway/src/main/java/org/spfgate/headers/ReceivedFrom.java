@@ -49,37 +49,6 @@ public record ReceivedFrom(InetAddress ip, String helo) {
     }
 
     /**
-     * The topmost {@code Received} field of a message's header block, unfolded (RFC 5322 2.2.3),
-     * without its name; empty when the header block has none. The block is read up to the first
-     * empty line; bytes are taken as ISO-8859-1, so any byte is one character.
-     */
-    public static Optional<String> topmostField(CharSequence headerBlock) {
-        String block = headerBlock.toString();
-        int at = 0;
-        while (at < block.length()) {
-            int end = lineEnd(block, at);
-            String line = block.substring(at, end);
-            if (line.isEmpty()) {
-                return Optional.empty(); // the header block ends here (RFC 5322 2.1)
-            }
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Received")
-                    && line.charAt(0) != ' ' && line.charAt(0) != '\t') {
-                StringBuilder value = new StringBuilder(line.substring(colon + 1));
-                int next = skipLineBreak(block, end);
-                while (next < block.length() && (block.charAt(next) == ' ' || block.charAt(next) == '\t')) {
-                    int e = lineEnd(block, next);
-                    value.append(' ').append(block, next, e);
-                    next = skipLineBreak(block, e);
-                }
-                return Optional.of(value.toString().replace('\t', ' ').strip());
-            }
-            at = skipLineBreak(block, end);
-        }
-        return Optional.empty();
-    }
-
-    /**
      * The client in a Received field's value (without the {@code Received:} name; folded or not);
      * empty when the value has no {@code from} clause or no usable IP in it.
      */
@@ -176,24 +145,6 @@ public record ReceivedFrom(InetAddress ip, String helo) {
 
     private static int skipSpaces(String s, int at) {
         while (at < s.length() && s.charAt(at) == ' ') {
-            at++;
-        }
-        return at;
-    }
-
-    private static int lineEnd(String s, int at) {
-        int i = at;
-        while (i < s.length() && s.charAt(i) != '\r' && s.charAt(i) != '\n') {
-            i++;
-        }
-        return i;
-    }
-
-    private static int skipLineBreak(String s, int at) {
-        if (at < s.length() && s.charAt(at) == '\r') {
-            at++;
-        }
-        if (at < s.length() && s.charAt(at) == '\n') {
             at++;
         }
         return at;

@@ -3,6 +3,7 @@ package org.spfgate.headers;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.spfgate.config.SpfConfig;
+import org.spfgate.dkim.DkimResult;
 import org.spfgate.spf.SpfVerdict;
 
 /**
@@ -41,9 +42,20 @@ public final class TraceHeaders {
      * @param helo     the HELO verdict, or {@code null} when not checked
      */
     public byte[] checked(SmtpTrace trace, SpfVerdict mailFrom, SpfVerdict helo) {
+        return checked(trace, mailFrom, helo, null);
+    }
+
+    /**
+     * For a client whose SPF was evaluated and whose message an aligned DKIM signature rescued
+     * ({@code spf.dkim_rescue}): Authentication-Results names the signature next to the SPF
+     * result; Received-SPF stays as SPF decided.
+     *
+     * @param dkim the signature that verified, or {@code null}: no rescue
+     */
+    public byte[] checked(SmtpTrace trace, SpfVerdict mailFrom, SpfVerdict helo, DkimResult dkim) {
         StringBuilder block = new StringBuilder(600);
         if (switches.authenticationResults()) {
-            block.append(authenticationResults.spf(mailFrom, helo));
+            block.append(authenticationResults.spf(mailFrom, helo, dkim));
         }
         if (switches.receivedSpf()) {
             block.append(receivedSpf.folded(mailFrom));

@@ -52,6 +52,10 @@ final class JsonLine {
         o.put("status", r.status().token());
         putIfPresent(o, "reason", r.reason());
         putIfPresent(o, "would_reject", r.wouldReject());
+        if (r.rescuedBy() != null) {
+            o.put("rescued_by", "dkim");
+            o.put("d", r.rescuedBy());
+        }
         if (r.reply() != null) {
             o.put("reply_code", r.reply().code());
             o.put("reply", r.reply().toString());

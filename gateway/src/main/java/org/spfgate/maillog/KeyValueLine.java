@@ -76,6 +76,10 @@ final class KeyValueLine {
         if (r.wouldReject() != null) {
             field(line, "would_reject", new LogValue().text(r.wouldReject()));
         }
+        if (r.rescuedBy() != null) {
+            field(line, "rescued_by", new LogValue().literal("dkim"));
+            field(line, "d", new LogValue().text(r.rescuedBy()));
+        }
         if (r.reply() != null) {
             field(line, "reply", LogValue.alwaysQuoted().literal(Integer.toString(r.reply().code()))
                     .literal(" ").text(r.reply().text()));

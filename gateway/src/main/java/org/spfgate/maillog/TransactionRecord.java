@@ -41,6 +41,8 @@ import org.spfgate.spf.SpfVerdict;
  *                     such as {@code spf_fail}; {@code null} for relayed
  * @param wouldReject  the reason the SPF action would have refused, waived by report-only mode
  *                     or for the exempt recipients; {@code null}: nothing would have been refused
+ * @param rescuedBy    the signing domain ({@code d=}) of the aligned DKIM signature that lifted an
+ *                     SPF refusal ({@code spf.dkim_rescue}); {@code null}: no rescue
  * @param reply        the final reply the client got; {@code null} when it disconnected first
  * @param downstreamId the internal server's queue id from its 250; {@code null}: none
  * @param size         message bytes received; {@code -1}: no DATA
@@ -65,6 +67,7 @@ public record TransactionRecord(
         Status status,
         String reason,
         String wouldReject,
+        String rescuedBy,
         Reply reply,
         String downstreamId,
         long size,
@@ -122,6 +125,7 @@ public record TransactionRecord(
         private SpfVerdict heloSpf;
         private String reason;
         private String wouldReject;
+        private String rescuedBy;
         private String downstreamId;
         private long size = -1;
 
@@ -210,6 +214,12 @@ public record TransactionRecord(
             return this;
         }
 
+        /** An aligned DKIM signature by {@code signingDomain} lifted the SPF refusal. */
+        public Builder rescuedByDkim(String signingDomain) {
+            this.rescuedBy = signingDomain;
+            return this;
+        }
+
         public Builder downstreamId(String downstreamId) {
             this.downstreamId = downstreamId;
             return this;
@@ -223,7 +233,8 @@ public record TransactionRecord(
         /** The finished record: the outcome, the reply the client got, and the time it took. */
         public TransactionRecord build(Status status, Reply reply, Duration delay) {
             return new TransactionRecord(id, clientIp, clientName, helo, sender, recipients, refusedRecipients, exemptRecipients, trusted,
-                    trustedBy, via, viaClient, viaProblem, spf, heloSpf, status, reason, wouldReject, reply, downstreamId, size, delay);
+                    trustedBy, via, viaClient, viaProblem, spf, heloSpf, status, reason, wouldReject, rescuedBy, reply,
+                    downstreamId, size, delay);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.spfgate.policy;
 import java.util.Objects;
 import java.util.Optional;
 import org.spfgate.headers.ReceivedFrom;
+import org.spfgate.message.MessageHead;
 import org.spfgate.spf.SpfChecker;
 import org.spfgate.spf.SpfVerdict;
 
@@ -43,16 +44,15 @@ public final class SpfThroughRelay {
     }
 
     /**
-     * @param headerBlock the message's header fields as received (ISO-8859-1: one char per byte),
-     *                    at least up to the topmost Received field
-     * @param sender      the MAIL FROM as given, {@code ""} for the null sender
+     * @param head   the message's header block, as the relay sent it
+     * @param sender the MAIL FROM as given, {@code ""} for the null sender
      */
-    public Outcome evaluate(CharSequence headerBlock, String sender) {
-        Optional<String> field = ReceivedFrom.topmostField(headerBlock);
+    public Outcome evaluate(MessageHead head, String sender) {
+        Optional<MessageHead.Field> field = head.topmost("Received");
         if (field.isEmpty()) {
             return new NotEvaluated(NO_RECEIVED);
         }
-        Optional<ReceivedFrom> client = ReceivedFrom.parse(field.get());
+        Optional<ReceivedFrom> client = ReceivedFrom.parse(field.get().value());
         if (client.isEmpty()) {
             return new NotEvaluated(NO_CLIENT);
         }

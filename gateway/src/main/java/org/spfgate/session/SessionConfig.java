@@ -1,14 +1,17 @@
 package org.spfgate.session;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.spfgate.config.GatewayConfig;
 import org.spfgate.config.ServerConfig;
 import org.spfgate.config.SpfConfig;
+import org.spfgate.dkim.DkimVerifier;
 import org.spfgate.dns.MxHostAddresses;
 import org.spfgate.dns.SpfDnsClient;
 import org.spfgate.headers.TraceHeaders;
+import org.spfgate.policy.DkimRescue;
 import org.spfgate.policy.RecipientPolicy;
 import org.spfgate.policy.SpfPolicy;
 import org.spfgate.policy.SpfThroughRelay;
@@ -27,11 +30,13 @@ import org.spfgate.spf.SpfChecker;
  * @param bareLineEndings {@code server.bare_line_endings}
  * @param checkHelo       {@code spf.check_helo}: the HELO identity is checked too (RFC 7208 2.3)
  * @param throughRelay    SPF for the client before a trusted relay with {@code spf: through}
+ * @param dkimRescue      the end-of-DATA verdict for {@code spf.dkim_rescue}
+ * @param tempDirectory   where a held message too large for memory goes ({@code server.temp_directory})
  */
 public record SessionConfig(String hostname, int maxRecipients, long maxMessageSize,
         ServerConfig.BareLineEndings bareLineEndings, boolean checkHelo, SpfChecker spf,
         TrustedClients trustedClients, RecipientPolicy recipients, SpfPolicy spfPolicy, TraceHeaders traceHeaders,
-        SpfThroughRelay throughRelay) {
+        SpfThroughRelay throughRelay, DkimRescue dkimRescue, Path tempDirectory) {
 
     public SessionConfig {
         Objects.requireNonNull(hostname, "hostname");
@@ -42,6 +47,8 @@ public record SessionConfig(String hostname, int maxRecipients, long maxMessageS
         Objects.requireNonNull(spfPolicy, "spfPolicy");
         Objects.requireNonNull(traceHeaders, "traceHeaders");
         Objects.requireNonNull(throughRelay, "throughRelay");
+        Objects.requireNonNull(dkimRescue, "dkimRescue");
+        Objects.requireNonNull(tempDirectory, "tempDirectory");
     }
 
     /**
@@ -63,6 +70,9 @@ public record SessionConfig(String hostname, int maxRecipients, long maxMessageS
                 new RecipientPolicy(config.domains()),
                 new SpfPolicy(spf),
                 new TraceHeaders(server.hostname(), spf.headers()),
-                new SpfThroughRelay(checker));
+                new SpfThroughRelay(checker),
+                // DKIM key lookups go through the same DNS client: its cache, time-outs and metrics.
+                new DkimRescue(new DkimVerifier(dns)),
+                server.tempDirectory() != null ? server.tempDirectory() : Path.of(System.getProperty("java.io.tmpdir")));
     }
 }

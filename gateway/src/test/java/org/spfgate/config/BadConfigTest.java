@@ -30,7 +30,7 @@ class BadConfigTest {
                         """,
                         "line 2, column 3: server.colour: unknown key (expected one of: hostname, listen, max_connections,"
                                 + " max_connections_per_ip, max_message_size, max_recipients, timeouts, tls, proxy_protocol,"
-                                + " bare_line_endings)"),
+                                + " bare_line_endings, temp_directory)"),
                 bad("camelCase key is suggested in snake_case",
                         """
                         server:
@@ -166,6 +166,19 @@ class BadConfigTest {
                         """,
                         "line 1, column 28: spf.exempt_recipients[0]: not a local part: \"postmaster@example.org\""
                                 + " (write e.g. postmaster, without @domain)"),
+                bad("dkim_rescue names results; pass is never refused",
+                        """
+                        spf:
+                          dkim_rescue: [fail, pass, failed]
+                        """,
+                        "line 2, column 23: spf.dkim_rescue[1]: pass is never refused, so there is nothing to rescue (list e.g. fail)",
+                        "line 2, column 29: spf.dkim_rescue[2]: expected one of pass, fail, softfail, neutral, none, temperror,"
+                                + " permerror, got the string \"failed\""),
+                bad("dkim_rescue is a list",
+                        """
+                        spf: { dkim_rescue: fail }
+                        """,
+                        "line 1, column 21: spf.dkim_rescue: expected a list, got the string \"fail\""),
                 bad("empty domains list",
                         """
                         domains: []
@@ -275,8 +288,8 @@ class BadConfigTest {
                         """,
                         "line 1, column 9: server: expected a mapping (keys: hostname, listen, max_connections,"
                                 + " max_connections_per_ip, max_message_size, max_recipients, timeouts, tls, proxy_protocol,"
-                                + " bare_line_endings), got a list",
-                        "line 2, column 6: spf: expected a mapping (keys: mode, check_helo, actions, exempt_recipients, headers),"
+                                + " bare_line_endings, temp_directory), got a list",
+                        "line 2, column 6: spf: expected a mapping (keys: mode, check_helo, actions, exempt_recipients, headers, dkim_rescue),"
                                 + " got the string \"report-only\""),
                 bad("duplicate key",
                         """

@@ -36,6 +36,7 @@ final class GatewayUnderTest implements AutoCloseable {
 
     private GatewayUnderTest(Builder b) throws Exception {
         directory = Files.createTempDirectory("spfgate-dialog");
+        Files.createDirectories(directory.resolve("held"));
         logFile = directory.resolve("decisions.log");
         dns = TestDnsServer.start(b.zone);
         internal = new InternalMailServer();
@@ -58,6 +59,7 @@ final class GatewayUnderTest implements AutoCloseable {
                   max_recipients: %d
                   timeouts: { command: %s, data: %s }
                   bare_line_endings: %s
+                  temp_directory: "%s"
                 domains: [ours.test, example.org]
                 %s
                 deliver_to_directory: "%s"
@@ -70,6 +72,7 @@ final class GatewayUnderTest implements AutoCloseable {
                   check_helo: %s
                   actions: { fail: reject, softfail: accept, neutral: accept, none: accept, temperror: defer, permerror: accept }
                   exempt_recipients: [postmaster, abuse]
+                  dkim_rescue: %s
                 %s
                 metrics:
                   listen: null
@@ -77,8 +80,8 @@ final class GatewayUnderTest implements AutoCloseable {
                   file: "%s"
                   format: text
                 """.formatted(HOSTNAME, b.maxConnections, b.maxConnectionsPerIp, b.maxMessageSize, b.maxRecipients,
-                b.commandTimeout, b.dataTimeout, b.bareLineEndings, relay, directory.resolve("delivered"), dns.port(), b.mode, b.checkHelo,
-                b.trusted, logFile);
+                b.commandTimeout, b.dataTimeout, b.bareLineEndings, heldDirectory(), relay, directory.resolve("delivered"),
+                dns.port(), b.mode, b.checkHelo, b.dkimRescue, b.trusted, logFile);
         GatewayConfig config = ConfigLoader.parse(yaml, "dialog test");
         gateway = new Gateway(b.alsoIpv6 ? onFreePorts(config, "127.0.0.1", "::1") : onAnyFreePort(config), null,
                 b.dnsClock);
@@ -96,7 +99,7 @@ final class GatewayUnderTest implements AutoCloseable {
         List<HostPort> listen = Stream.of(hosts).map(host -> new HostPort(host, 0)).toList();
         ServerConfig server = new ServerConfig(s.hostname(), listen, s.maxConnections(),
                 s.maxConnectionsPerIp(), s.maxMessageSize(), s.maxRecipients(), s.timeouts(), s.tls(),
-                s.proxyProtocol(), s.bareLineEndings());
+                s.proxyProtocol(), s.bareLineEndings(), s.tempDirectory());
         return new GatewayConfig(server, c.domains(), c.relay(), c.deliverToDirectory(), c.dns(), c.spf(),
                 c.trusted(), c.metrics(), c.log());
     }
@@ -138,6 +141,11 @@ final class GatewayUnderTest implements AutoCloseable {
         return SmtpClient.connect(gateway.smtpAddresses().stream()
                 .filter(a -> a.getAddress() instanceof Inet6Address).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no IPv6 listener: use alsoOnIpv6()")));
+    }
+
+    /** {@code server.temp_directory}: where held messages too large for memory go. */
+    Path heldDirectory() {
+        return directory.resolve("held");
     }
 
     Path deliveredDirectory() {
@@ -194,6 +202,7 @@ final class GatewayUnderTest implements AutoCloseable {
         private String mode = "enforce";
         private boolean checkHelo = true;
         private String trusted = "trusted: []";
+        private String dkimRescue = "[]";
         /** -1: the internal server; -2: no relay (directory delivery); else that port. */
         private int relayPort = -1;
         private String relayDataTimeout = "2s";
@@ -204,6 +213,12 @@ final class GatewayUnderTest implements AutoCloseable {
 
         private Builder(TestZone zone) {
             this.zone = zone;
+        }
+
+        /** {@code spf.dkim_rescue}, e.g. {@code [fail]}. */
+        Builder dkimRescue(String results) {
+            dkimRescue = results;
+            return this;
         }
 
         Builder maxConnectionsPerIp(int n) {

@@ -11,12 +11,12 @@ import java.util.List;
  * Third-party programs the end-to-end tests drive. {@code .ci/run} installs them, so under CI
  * ({@code CI=true}) a missing one fails the test instead of letting it pass unexercised.
  */
-final class ThirdPartyTools {
+public final class ThirdPartyTools {
 
     private ThirdPartyTools() {
     }
 
-    static void require(String... programs) {
+    public static void require(String... programs) {
         List<String> missing = List.of(programs).stream().filter(p -> !Files.isExecutable(Path.of(p))).toList();
         if (missing.isEmpty()) {
             return;

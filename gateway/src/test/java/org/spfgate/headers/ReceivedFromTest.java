@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.InetAddress;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -123,25 +122,5 @@ class ReceivedFromTest {
             ""})
     void fieldsWithoutAUsableClientIpGiveNothing(String value) {
         assertEquals(Optional.empty(), ReceivedFrom.parse(value));
-    }
-
-    @Test
-    void theTopmostReceivedFieldIsFoundAndUnfoldedAndTheBodyIsNotSearched() {
-        String header = "Return-Path: <a@example.com>\r\n"
-                + "X-Note: Received: from fake.example ([203.0.113.1]) by nobody\r\n"
-                + "received: from mail.example.com (mail.example.com [192.0.2.1])\r\n"
-                + "\tby backup.example.org (Postfix) with ESMTP id 1\r\n"
-                + "Received: from older.example (older.example [198.51.100.1]) by mail.example.com\r\n"
-                + "Subject: hi\r\n"
-                + "\r\n"
-                + "Received: from body.example ([203.0.113.2]) by nobody\r\n";
-        assertEquals(Optional.of("from mail.example.com (mail.example.com [192.0.2.1]) "
-                + " by backup.example.org (Postfix) with ESMTP id 1"), ReceivedFrom.topmostField(header));
-    }
-
-    @Test
-    void aHeaderBlockWithoutReceivedHasNone() {
-        assertEquals(Optional.empty(), ReceivedFrom.topmostField("Subject: hi\r\nFrom: a@example.com\r\n\r\nReceived: x\r\n"));
-        assertEquals(Optional.empty(), ReceivedFrom.topmostField(""));
     }
 }
