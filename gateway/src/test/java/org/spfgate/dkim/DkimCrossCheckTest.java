@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spfgate.dns.SpfDnsClient;
-import org.spfgate.e2e.ThirdPartyTools;
+import org.spfgate.testhost.ThirdPartyTools;
 import org.spfgate.message.MessageHead;
 import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
