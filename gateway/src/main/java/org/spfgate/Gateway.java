@@ -90,7 +90,7 @@ public final class Gateway implements AutoCloseable {
         this.downstream = instead != null ? instead
                 : config.relay() != null ? new SmtpDownstream(config.relay(), server.hostname())
                 : new DirectoryDownstream(config.deliverToDirectory());
-        Sessions sessions = new Sessions(SessionConfig.of(config, dns, dnsClock), downstream, metrics, decisions,
+        Sessions sessions = new Sessions(SessionConfig.of(config, dns, dnsClock, null), downstream, metrics, decisions,
                 Clock.systemUTC());
         this.gate = new ConnectionGate(server.maxConnections(), server.maxConnectionsPerIp(), sessions, metrics);
         try {

@@ -17,6 +17,7 @@ import org.spfgate.policy.SpfPolicy;
 import org.spfgate.policy.SpfThroughRelay;
 import org.spfgate.policy.TrustedClients;
 import org.spfgate.spf.SpfChecker;
+import org.spfgate.spf.SpfTrace;
 
 /**
  * What a session decides with: its limits, its policies, the SPF checker and the trace-header
@@ -51,17 +52,31 @@ public record SessionConfig(String hostname, int maxRecipients, long maxMessageS
         Objects.requireNonNull(tempDirectory, "tempDirectory");
     }
 
+    /** Everything a session needs from {@code config}; {@code dns} answers SPF and trusted-client lookups. */
+    public static SessionConfig of(GatewayConfig config, SpfDnsClient dns) {
+        return of(config, dns, System::nanoTime, null);
+    }
+
     /**
-     * Everything a session needs from {@code config}; {@code dns} answers SPF and trusted-client
-     * lookups. The {@code mx_of} domains of {@code trusted:} are resolved here (blocking, each
-     * lookup bounded by the query time-out; a domain that resolves to nothing is a logged warning).
+     * As {@link #of(GatewayConfig, SpfDnsClient)}, with every SPF evaluation reported to
+     * {@code trace} ({@code null}: nowhere): for {@code explain}, which drives one session.
+     */
+    public static SessionConfig of(GatewayConfig config, SpfDnsClient dns, SpfTrace trace) {
+        return of(config, dns, System::nanoTime, trace);
+    }
+
+    /**
+     * Everything a session needs from {@code config}. The {@code mx_of} domains of
+     * {@code trusted:} are resolved here (blocking, each lookup bounded by the query time-out; a
+     * domain that resolves to nothing is a logged warning).
      *
      * @param nanoClock {@link System#nanoTime}, or a test's clock: when {@code mx_of} sets expire
+     * @param trace     told of every SPF evaluation, or {@code null}
      */
-    public static SessionConfig of(GatewayConfig config, SpfDnsClient dns, LongSupplier nanoClock) {
+    public static SessionConfig of(GatewayConfig config, SpfDnsClient dns, LongSupplier nanoClock, SpfTrace trace) {
         ServerConfig server = config.server();
         SpfConfig spf = config.spf();
-        SpfChecker checker = new SpfChecker(dns, server.hostname(), config.dns().checkTimeout());
+        SpfChecker checker = new SpfChecker(dns, server.hostname(), config.dns().checkTimeout(), trace);
         List<String> mxOf = TrustedClients.mxOfDomains(config.trusted());
         MxHostAddresses mxHosts = mxOf.isEmpty() ? null : new MxHostAddresses(mxOf, dns, nanoClock);
         return new SessionConfig(server.hostname(), server.maxRecipients(), server.maxMessageSize(),

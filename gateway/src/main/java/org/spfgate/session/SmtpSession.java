@@ -270,6 +270,11 @@ public final class SmtpSession {
         return downstream;
     }
 
+    /** Whether the client is a {@code trusted:} entry, as decided at its first MAIL; {@code null} before. */
+    public ClientTrust trust() {
+        return trust;
+    }
+
     public boolean inTransaction() {
         return transaction != null;
     }

@@ -34,6 +34,8 @@ final class GatewayUnderTest implements AutoCloseable {
     final InternalMailServer internal;
     final Gateway gateway;
     final Path logFile;
+    /** The YAML the gateway was configured from (for {@code explain --config}). */
+    final Path configFile;
     private final TemporaryDirectory directory;
 
     private GatewayUnderTest(Builder b) throws Exception {
@@ -84,6 +86,8 @@ final class GatewayUnderTest implements AutoCloseable {
                 """.formatted(HOSTNAME, b.maxConnections, b.maxConnectionsPerIp, b.maxMessageSize, b.maxRecipients,
                 b.commandTimeout, b.dataTimeout, b.bareLineEndings, heldDirectory(), relay, directory.resolve("delivered"),
                 dns.port(), b.mode, b.checkHelo, b.dkimRescue, b.trusted, logFile);
+        configFile = directory.resolve("spfgate.yaml");
+        Files.writeString(configFile, yaml, StandardCharsets.UTF_8);
         GatewayConfig config = ConfigLoader.parse(yaml, "dialog test");
         gateway = new Gateway(b.alsoIpv6 ? onFreePorts(config, "127.0.0.1", "::1") : onAnyFreePort(config), null,
                 b.dnsClock);
