@@ -247,14 +247,17 @@ final class ConfigBinder {
     }
 
     private TrustedEntry trustedEntry(YamlNode node, String path) {
-        Section s = section(node, path, "name", "networks", "hostnames");
+        Section s = section(node, path, "name", "networks", "hostnames", "mx_of", "spf_domains", "spf");
         String name = s.required("name", scalar(ConfigBinder::trustedName), "a short name for logs, metrics and headers");
         List<Cidr> networks = s.value("networks", list(scalar(Cidr::parse)), List.of());
         List<String> hostnames = s.value("hostnames", list(scalar(ConfigBinder::hostnamePattern)), List.of());
-        if (items(s.get("networks")) + items(s.get("hostnames")) == 0) {
-            error(path, node, "needs at least one entry in networks or hostnames");
+        List<String> mxOf = s.value("mx_of", list(scalar(DomainNameSyntax::normalizeMailDomain)), List.of());
+        List<String> spfDomains = s.value("spf_domains", list(scalar(DomainNameSyntax::normalizeDnsName)), List.of());
+        TrustedEntry.Treatment spf = s.value("spf", choice(TrustedEntry.Treatment.class), TrustedEntry.Treatment.SKIP);
+        if (items(s.get("networks")) + items(s.get("hostnames")) + items(s.get("mx_of")) + items(s.get("spf_domains")) == 0) {
+            error(path, node, "needs at least one matcher: networks, hostnames, mx_of or spf_domains");
         }
-        return new TrustedEntry(name == null ? "" : name, networks, hostnames);
+        return new TrustedEntry(name == null ? "" : name, networks, hostnames, mxOf, spfDomains, spf);
     }
 
     /** How many items a list node holds, counting bad ones (they have their own errors); 0 if absent. */

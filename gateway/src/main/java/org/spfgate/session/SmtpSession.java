@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.spfgate.config.TrustedEntry;
 import org.spfgate.dkim.DkimResult;
 import org.spfgate.headers.OwnAuthenticationResultsFilter;
 import org.spfgate.headers.SmtpTrace;
 import org.spfgate.maillog.TransactionRecord;
 import org.spfgate.message.HeldMessage;
 import org.spfgate.message.IncomingMessage;
+import org.spfgate.message.MessageHead;
 import org.spfgate.metrics.DkimRescueOutcome;
 import org.spfgate.metrics.MessageOutcome;
 import org.spfgate.policy.ClientTrust;
@@ -22,6 +24,7 @@ import org.spfgate.policy.DkimRescue;
 import org.spfgate.policy.Recipient;
 import org.spfgate.policy.RecipientCheck;
 import org.spfgate.policy.RejectionReason;
+import org.spfgate.policy.SpfThroughRelay;
 import org.spfgate.policy.Verdict;
 import org.spfgate.relay.BareLineEndingException;
 import org.spfgate.relay.BareLineEndingFilter;
@@ -41,7 +44,7 @@ import org.spfgate.spf.SpfVerdict;
  * <pre>
  * HELO  name sane? (control characters, length)                            else 501
  * MAIL  argument and parameters sane? SIZE within the limit?                else 501 / 555 / 552
- *       trusted client (CIDR or forward-confirmed rDNS)? then no SPF
+ *       trusted client (networks, mx_of, forward-confirmed rDNS, spf_domains)? then no SPF here
  *       otherwise SPF: MAIL FROM identity, and HELO identity with check_helo
  *       downstream transaction opens (MAIL FROM to the internal server)     else 451 4.4.1 / 553 / 554
  * RCPT  under the refused-recipient limit of the connection?              else 421 4.7.0, closed
@@ -151,14 +154,16 @@ public final class SmtpSession {
             return new Reply(552, "5.3.4 Message size exceeds fixed limit of " + config.maxMessageSize() + " bytes");
         }
         if (trust == null) {
-            trust = config.trustedClients().check(client);
+            trust = config.trustedClients().check(client, helo);
         }
         Transaction tx = new Transaction(sessions.nextTransactionId(), sender, parameters.smtpUtf8());
         if (trust instanceof ClientTrust.Trusted trusted) {
             // A trusted client (secondary MX, forwarder) is not the sender's server, so its IP says
-            // nothing about the sender: no SPF check; the skip shows in log, metric and header.
+            // nothing about the sender: no SPF check for it. With spf: through, SPF is evaluated at
+            // DATA for the client before it, named by the message's topmost Received field. Either
+            // way the trust shows in log, metric and headers, and SPF never refuses its mail.
             sessions.metrics.trustedClient(trusted.name());
-            tx.log.trusted(trusted.name());
+            tx.log.trusted(trusted.name(), trusted.matcher().key(), trusted.treatment().token());
         } else {
             // RFC 7208 2.4: the MAIL FROM identity (postmaster@<helo> for the null sender) ...
             tx.mailFromVerdict = check(SpfIdentity.MAILFROM, sender);
@@ -318,7 +323,7 @@ public final class SmtpSession {
                 return end(tx, verdict.refusal().reply(), verdict.refusal().reason());
             }
             // 4. Our trace headers, prepended (RFC 5321 4.4: a Received field goes on top).
-            byte[] headers = traceHeaders(tx, verdict.dkim());
+            byte[] headers = traceHeaders(tx, verdict.dkim(), incoming.head());
             // 5. Relay, the message unchanged after our headers: the internal server's reply to
             //    the final dot is ours.
             relayStart = System.nanoTime();
@@ -394,12 +399,33 @@ public final class SmtpSession {
     }
 
     /** Received, Received-SPF and Authentication-Results for this transaction. */
-    private byte[] traceHeaders(Transaction tx, DkimResult dkim) {
+    private byte[] traceHeaders(Transaction tx, DkimResult dkim, MessageHead head) {
         SmtpTrace trace = new SmtpTrace(helo, client, SmtpTrace.Protocol.of(extended, tls), tx.id,
                 tx.accepted, ZonedDateTime.now(sessions.clock));
-        return trust instanceof ClientTrust.Trusted trusted
-                ? config.traceHeaders().trusted(trace, trusted.name())
-                : config.traceHeaders().checked(trace, tx.mailFromVerdict, tx.heloVerdict, dkim);
+        if (!(trust instanceof ClientTrust.Trusted trusted)) {
+            return config.traceHeaders().checked(trace, tx.mailFromVerdict, tx.heloVerdict, dkim);
+        }
+        if (trusted.treatment() == TrustedEntry.Treatment.SKIP) {
+            return config.traceHeaders().trusted(trace, trusted.name(), trusted.matchedBy());
+        }
+        // spf: through — SPF for the client that handed the message to the trusted relay, named by
+        // the Received field the relay put on top (RFC 5321 4.4). Stamped, logged and counted, never
+        // acted on: the relay has accepted the message, and a refusal would make it bounce.
+        long start = System.nanoTime();
+        return switch (config.throughRelay().evaluate(head, tx.sender)) {
+            case SpfThroughRelay.Evaluated evaluated -> {
+                SpfVerdict original = evaluated.verdict();
+                sessions.metrics.spfChecked(SpfIdentity.MAILFROM, original.result(),
+                        Duration.ofNanos(System.nanoTime() - start));
+                tx.log.viaClient(original.clientIp()).spf(original);
+                yield config.traceHeaders().through(trace, trusted.name(), trusted.matchedBy(), original);
+            }
+            case SpfThroughRelay.NotEvaluated notEvaluated -> {
+                tx.log.viaProblem(notEvaluated.why());
+                yield config.traceHeaders().notEvaluatedThrough(trace, trusted.name(), trusted.matchedBy(), tx.sender,
+                        notEvaluated.why());
+            }
+        };
     }
 
     /** RSET, a new HELO, or the end of the connection: abandons the open transaction, if any. */
@@ -524,7 +550,8 @@ public final class SmtpSession {
             this.sender = sender;
             this.smtpUtf8 = smtpUtf8;
             this.log = TransactionRecord.builder(id, client).helo(helo).sender(sender).clientName(
-                    trust instanceof ClientTrust.Trusted t && !t.matched().contains("/") ? t.matched() : null);
+                    trust instanceof ClientTrust.Trusted t && t.matcher() == ClientTrust.Matcher.HOSTNAMES
+                            ? t.matched() : null);
         }
 
         /**

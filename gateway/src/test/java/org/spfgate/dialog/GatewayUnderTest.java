@@ -1,12 +1,14 @@
 package org.spfgate.dialog;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.spfgate.config.ConfigLoader;
 import org.spfgate.config.GatewayConfig;
@@ -86,7 +88,10 @@ final class GatewayUnderTest implements AutoCloseable {
                 dns.port(), b.mode, b.checkHelo, b.dkimRescue, b.trusted, logFile);
         configFile = directory.resolve("spfgate.yaml");
         Files.writeString(configFile, yaml, StandardCharsets.UTF_8);
-        gateway = Gateway.start(onAnyFreePort(ConfigLoader.parse(yaml, "dialog test")));
+        GatewayConfig config = ConfigLoader.parse(yaml, "dialog test");
+        gateway = new Gateway(b.alsoIpv6 ? onFreePorts(config, "127.0.0.1", "::1") : onAnyFreePort(config), null,
+                b.dnsClock);
+        gateway.start();
     }
 
     /** The config refuses port 0 (an operator never means it); tests need any free port. */
@@ -135,6 +140,13 @@ final class GatewayUnderTest implements AutoCloseable {
 
     SmtpClient connect() throws IOException {
         return SmtpClient.connect(address());
+    }
+
+    /** A client from ::1 (the gateway must have been built with {@link Builder#alsoOnIpv6()}). */
+    SmtpClient connectOverIpv6() throws IOException {
+        return SmtpClient.connect(gateway.smtpAddresses().stream()
+                .filter(a -> a.getAddress() instanceof Inet6Address).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no IPv6 listener: use alsoOnIpv6()")));
     }
 
     /** {@code server.temp_directory}: where held messages too large for memory go. */
@@ -191,6 +203,8 @@ final class GatewayUnderTest implements AutoCloseable {
         private String relayDataTimeout = "2s";
         private String commandTimeout = "10s";
         private String dataTimeout = "10s";
+        private boolean alsoIpv6;
+        private LongSupplier dnsClock = System::nanoTime;
 
         private Builder(TestZone zone) {
             this.zone = zone;
@@ -262,6 +276,18 @@ final class GatewayUnderTest implements AutoCloseable {
 
         Builder relayDataTimeout(String duration) {
             relayDataTimeout = duration;
+            return this;
+        }
+
+        /** Listens on ::1 as well as on 127.0.0.1. */
+        Builder alsoOnIpv6() {
+            alsoIpv6 = true;
+            return this;
+        }
+
+        /** The clock DNS answers (and trusted mx_of sets) age by: a test moves it instead of waiting. */
+        Builder dnsClock(LongSupplier nanoClock) {
+            dnsClock = nanoClock;
             return this;
         }
 
