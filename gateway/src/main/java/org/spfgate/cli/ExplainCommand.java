@@ -20,6 +20,7 @@ import org.spfgate.config.GatewayConfig;
 import org.spfgate.config.HostPort;
 import org.spfgate.config.LogConfig;
 import org.spfgate.config.SpfConfig;
+import org.spfgate.config.TrustedEntry;
 import org.spfgate.dns.SpfDnsClient;
 import org.spfgate.maillog.DecisionLog;
 import org.spfgate.metrics.GatewayMetrics;
@@ -159,7 +160,7 @@ final class ExplainCommand implements Callable<Integer> {
 
     private static void printTrust(ClientTrust trust, PrintWriter out) {
         switch (trust) {
-            case ClientTrust.Trusted t -> out.println("trusted: " + t.name() + " (" + t.matched() + ")");
+            case ClientTrust.Trusted t -> out.println("trusted: " + t.name() + " (" + t.matchedBy() + ")");
             case ClientTrust.NotTrusted n -> {
                 out.println("trusted: no");
                 out.println(INDENT + TerminalText.oneLine(n.reason()));
@@ -184,8 +185,11 @@ final class ExplainCommand implements Callable<Integer> {
 
     /** What the action table says about the results; the replies themselves come from the session. */
     private static void printAction(ClientTrust trust, SpfTranscript transcript, SpfConfig spf, PrintWriter out) {
-        if (trust instanceof ClientTrust.Trusted) {
-            out.println("action: none: a trusted client's mail skips SPF");
+        if (trust instanceof ClientTrust.Trusted t) {
+            out.println(t.treatment() == TrustedEntry.Treatment.THROUGH
+                    ? "action: none: SPF is evaluated at DATA for the client the topmost Received field names,"
+                            + " stamped, never acted on (spf: through)"
+                    : "action: none: a trusted client's mail skips SPF");
             return;
         }
         List<String> notes = new ArrayList<>();

@@ -189,12 +189,12 @@ class ExplainCommandTest {
     @Test
     void aClientInATrustedNetworkSkipsSpfAndTheHeaderNamesTheEntry() {
         assertExplains(0, List.of(
-                "trusted: backup-mx (198.51.100.0/28)",
+                "trusted: backup-mx (networks 198.51.100.0/28)",
                 "action: none: a trusted client's mail skips SPF",
                 "rcpt bob@ours.example: accepted; the internal server's own reply to RCPT would follow"
                         + " (not asked: explain sends nothing)",
                 "Authentication-Results: mx.ours.example; spf=none (mx.ours.example: 198.51.100.3 is trusted relay"
-                        + " backup-mx; SPF not checked)",
+                        + " backup-mx; SPF not checked; matched by networks 198.51.100.0/28)",
                 "Received: from mail.sender.example ([198.51.100.3]) by mx.ours.example (spfgate) with ESMTP"
                         + " id ID for <bob@ours.example>; DATE"),
                 "--ip", "198.51.100.3", "--helo", "mail.sender.example", "--from", "alice@forged.example",
@@ -204,12 +204,12 @@ class ExplainCommandTest {
     @Test
     void aClientTrustedByForwardConfirmedHostNameShowsTheNameThatMatched() {
         assertExplains(0, List.of(
-                "trusted: university-forwarder (relay.forward.example.edu)",
+                "trusted: university-forwarder (hostnames relay.forward.example.edu)",
                 "action: none: a trusted client's mail skips SPF",
                 "rcpt bob@ours.example: accepted; the internal server's own reply to RCPT would follow"
                         + " (not asked: explain sends nothing)",
                 "Authentication-Results: mx.ours.example; spf=none (mx.ours.example: 203.0.113.77 is trusted relay"
-                        + " university-forwarder; SPF not checked)",
+                        + " university-forwarder; SPF not checked; matched by hostnames relay.forward.example.edu)",
                 "Received: from mail.sender.example ([203.0.113.77]) by mx.ours.example (spfgate) with ESMTP"
                         + " id ID for <bob@ours.example>; DATE"),
                 "--ip", "203.0.113.77", "--helo", "mail.sender.example", "--from", "alice@slow.example",
