@@ -6,9 +6,11 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.spfgate.relay.WaitDeadlines;
 
 /**
- * The listening socket handed to SubEtha. It sets {@code TCP_NODELAY} on every accepted client
+ * The listening socket handed to SubEtha. Accepted clients are {@link ClientSocket}s, whose read
+ * time-outs the listener's {@link WaitDeadlines} keep. It sets {@code TCP_NODELAY} on every accepted client
  * (without it Nagle's algorithm meets delayed ACKs: a 40 ms floor per reply), and it can stop
  * accepting before SubEtha itself stops: during a graceful shutdown the port is closed (new
  * clients are refused by the kernel) while the sessions in flight finish.
@@ -22,17 +24,21 @@ final class ListeningSocket extends ServerSocket {
     private final CountDownLatch acceptLeft = new CountDownLatch(1);
     private volatile boolean acceptingStopped;
     private volatile boolean accepting;
+    private final WaitDeadlines deadlines;
 
-    ListeningSocket() throws IOException {
+    ListeningSocket(WaitDeadlines deadlines) throws IOException {
         super();
+        this.deadlines = deadlines;
     }
 
     @Override
     public Socket accept() throws IOException {
         accepting = true;
         try {
-            Socket client = super.accept();
+            ClientSocket client = new ClientSocket(deadlines);
+            implAccept(client);
             accepting = false;
+            client.accepted();
             client.setTcpNoDelay(true);
             return client;
         } catch (SocketException closed) {

@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLContext;
 import org.spfgate.config.HostPort;
 import org.spfgate.config.ServerConfig;
 import org.spfgate.metrics.GatewayMetrics;
+import org.spfgate.relay.WaitDeadlines;
 import org.subethamail.smtp.internal.proxy.ProxyHandler;
 import org.subethamail.smtp.server.SMTPServer;
 
@@ -31,12 +34,18 @@ public final class SmtpListener {
     private final SMTPServer server;
     private final ListeningSocket socket;
     private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
+    /** Sweeps the clients' read time-outs ({@link ClientSocket}); never blocks on the network. */
+    private final ScheduledExecutorService deadlineTimer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("spfgate-client-deadlines").daemon().factory());
     private final HostPort configured;
 
     public SmtpListener(HostPort address, ServerConfig config, ConnectionGate gate, SSLContext tls, GatewayMetrics metrics) {
         this.configured = address;
         try {
-            this.socket = new ListeningSocket();
+            Duration command = config.timeouts().command();
+            Duration data = config.timeouts().data();
+            this.socket = new ListeningSocket(new WaitDeadlines(deadlineTimer,
+                    command.compareTo(data) < 0 ? command : data));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -97,5 +106,6 @@ public final class SmtpListener {
         socket.stopAccepting();
         server.stop(); // interrupts the accept thread parked by stopAccepting()
         socket.release();
+        deadlineTimer.shutdownNow();
     }
 }

@@ -34,7 +34,7 @@ import org.spfgate.config.RelayConfig.Tls;
  * and LF, and its reads happen inside {@code synchronized} methods). The protocol subset needed
  * here (RFC 5321 client side, RFC 3207 STARTTLS) is small enough to read in one file.
  */
-final class DownstreamConnection implements AutoCloseable {
+final class DownstreamConnection implements AutoCloseable, WaitDeadlines.Wait {
 
     /** RFC 5321 section 4.5.3.1.5 allows 512 octets per reply line; be lenient, but bounded. */
     private static final int MAX_REPLY_LINE = 4096;
@@ -43,7 +43,7 @@ final class DownstreamConnection implements AutoCloseable {
 
     private final RelayConfig config;
     private final ScheduledExecutorService timer;
-    private final ReplyDeadlines deadlines;
+    private final WaitDeadlines deadlines;
     private Socket tcp;        // the TCP socket, under TLS when STARTTLS was done
     private Socket socket;     // what we read and write: tcp, or the TLS socket layered on it
     private InputStream in;
@@ -53,7 +53,7 @@ final class DownstreamConnection implements AutoCloseable {
     private boolean tls;
     private boolean broken;
     private long idleSinceNanos;
-    /** While waiting for the internal server: when the wait must end ({@link ReplyDeadlines}). */
+    /** While waiting for the internal server: when the wait must end ({@link WaitDeadlines}). */
     private volatile boolean waiting;
     private volatile long waitEndsNanos;
     private volatile boolean waitExpired;
@@ -69,7 +69,7 @@ final class DownstreamConnection implements AutoCloseable {
         }
     }
 
-    private DownstreamConnection(RelayConfig config, ScheduledExecutorService timer, ReplyDeadlines deadlines) {
+    private DownstreamConnection(RelayConfig config, ScheduledExecutorService timer, WaitDeadlines deadlines) {
         this.config = config;
         this.timer = timer;
         this.deadlines = deadlines;
@@ -85,7 +85,7 @@ final class DownstreamConnection implements AutoCloseable {
      * @throws IOException       unreachable, lost, silent, or not speaking SMTP
      */
     static DownstreamConnection connect(RelayConfig config, String heloName, TlsClient tlsClient,
-            boolean tryStartTls, ScheduledExecutorService timer, ReplyDeadlines deadlines)
+            boolean tryStartTls, ScheduledExecutorService timer, WaitDeadlines deadlines)
             throws IOException, DownstreamRefusal {
         DownstreamConnection c = new DownstreamConnection(config, timer, deadlines);
         try {
@@ -102,7 +102,7 @@ final class DownstreamConnection implements AutoCloseable {
         Socket s = new Socket();
         tcp = s;
         socket = s;
-        deadlines.opened(this);
+        deadlines.watch(this);
         // Nagle's algorithm meets the server's delayed ACKs: a 40 ms floor per command without it
         // (docs/contract.md §8).
         s.setTcpNoDelay(true);
@@ -274,10 +274,11 @@ final class DownstreamConnection implements AutoCloseable {
     }
 
     /**
-     * Called by the {@link ReplyDeadlines} sweep: a wait that has run out ends by closing the
+     * Called by the {@link WaitDeadlines} sweep: a wait that has run out ends by closing the
      * connection under the blocked read (as the time-out of a blocking read would have).
      */
-    void expireIfOverdue(long nowNanos) {
+    @Override
+    public void expireIfOverdue(long nowNanos) {
         if (waiting && nowNanos - waitEndsNanos > 0) {
             waitExpired = true;
             markBroken();
@@ -381,7 +382,7 @@ final class DownstreamConnection implements AutoCloseable {
     @Override
     public void close() {
         broken = true;
-        deadlines.closed(this);
+        deadlines.unwatch(this);
         // TCP first: a TLS close_notify could block on a server that stopped reading.
         closeQuietly(tcp);
         closeQuietly(socket);

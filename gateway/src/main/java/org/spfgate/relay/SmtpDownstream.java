@@ -52,7 +52,7 @@ public final class SmtpDownstream implements Downstream {
     private final String heloName;
     private final DownstreamConnection.TlsClient tls;
     private final ScheduledThreadPoolExecutor timer;
-    private final ReplyDeadlines replyDeadlines;
+    private final WaitDeadlines replyDeadlines;
     private final Semaphore transactions;
     private final Deque<DownstreamConnection> idle = new ConcurrentLinkedDeque<>();
     private final AtomicReference<Contact> lastContact = new AtomicReference<>();
@@ -94,7 +94,7 @@ public final class SmtpDownstream implements Downstream {
         timer.scheduleWithFixedDelay(this::dropExpiredIdle, 5, 5, TimeUnit.SECONDS);
         Duration shortest = config.timeouts().command().compareTo(config.timeouts().data()) < 0
                 ? config.timeouts().command() : config.timeouts().data();
-        this.replyDeadlines = new ReplyDeadlines(timer, shortest);
+        this.replyDeadlines = new WaitDeadlines(timer, shortest);
     }
 
     @Override

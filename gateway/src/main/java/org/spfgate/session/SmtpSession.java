@@ -287,7 +287,11 @@ public final class SmtpSession {
         if (transaction.accepted.isEmpty()) {
             return new Reply(554, "5.5.1 No valid recipients"); // RFC 5321 3.3
         }
-        transaction.downstream.dataComing();
+        if (transaction.awaitingDkim == null) {
+            // the message cannot be refused after this point by anything but the internal
+            // server: its DATA can go now (with a DKIM verdict pending, no DATA before it)
+            transaction.downstream.dataComing();
+        }
         return new Reply(354, "End data with <CR><LF>.<CR><LF>");
     }
 

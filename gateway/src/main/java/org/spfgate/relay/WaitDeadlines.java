@@ -1,0 +1,56 @@
+package org.spfgate.relay;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Time limits on waiting for a peer — the internal server's reply ({@code relay.timeouts}), the
+ * client's next command or the rest of its message ({@code server.timeouts}) — kept without a
+ * timer per read. A socket time-out ({@code SO_TIMEOUT}) on a virtual thread arms and cancels a
+ * timer in the JDK's scheduler at every read that blocks, and each of them wakes the scheduler's
+ * thread: under load that was about a sixth of the gateway's CPU (docs/benchmarks.md). Instead
+ * each connection notes when its wait began, and one sweep, a few times per time-out, ends the
+ * waits that have run out; the blocked read then fails as a time-out would have.
+ */
+public final class WaitDeadlines {
+
+    /** A connection that may be waiting for its peer. */
+    public interface Wait {
+        /** Ends the wait (closing or shutting the input under the blocked read) if it has run out. */
+        void expireIfOverdue(long nowNanos);
+    }
+
+    /** How many sweeps per shortest time-out: a time-out fires at most a tenth of itself late. */
+    private static final int SWEEPS_PER_LIMIT = 10;
+    private static final long MIN_SWEEP_MILLIS = 10;
+    private static final long MAX_SWEEP_MILLIS = 1_000;
+
+    private final Set<Wait> watched = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param timer    runs the sweep (a thread that never blocks on the network)
+     * @param shortest the shortest time-out a wait may have: the sweep runs often enough for it
+     */
+    public WaitDeadlines(ScheduledExecutorService timer, Duration shortest) {
+        long every = Math.clamp(shortest.toMillis() / SWEEPS_PER_LIMIT, MIN_SWEEP_MILLIS, MAX_SWEEP_MILLIS);
+        timer.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    public void watch(Wait wait) {
+        watched.add(wait);
+    }
+
+    public void unwatch(Wait wait) {
+        watched.remove(wait);
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Wait w : watched) {
+            w.expireIfOverdue(now);
+        }
+    }
+}
