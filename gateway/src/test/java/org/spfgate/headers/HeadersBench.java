@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.spfgate.config.SpfConfig;
+import org.spfgate.message.OwnAuthenticationResultsFilter;
 import org.spfgate.policy.RecipientCheck;
 import org.spfgate.policy.RecipientPolicy;
 import org.spfgate.spf.SpfIdentity;

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.spfgate.config.RelayConfig.Tls;
 import org.spfgate.config.ServerConfig.BareLineEndings;
+import org.spfgate.message.BareLineEndingException;
+import org.spfgate.message.BareLineEndingFilter;
 
 /** The relay against a real SMTP server (SubEtha's Wiser) on loopback. */
 class SmtpDownstreamTest {

@@ -1,4 +1,4 @@
-package org.spfgate.listener;
+package org.spfgate.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

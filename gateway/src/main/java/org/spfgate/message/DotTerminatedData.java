@@ -1,4 +1,4 @@
-package org.spfgate.listener;
+package org.spfgate.message;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -16,7 +16,7 @@ import java.io.InputStream;
  * buffered input does) it decodes whole buffers and gives back what follows the terminator;
  * otherwise it reads byte by byte.
  */
-final class DotTerminatedData extends InputStream {
+public final class DotTerminatedData extends InputStream {
 
     private enum State { LINE_START, MIDDLE, CR, DOT, DOT_CR, END }
 
@@ -28,7 +28,7 @@ final class DotTerminatedData extends InputStream {
     /** A content byte decoded but not yet returned (".<CR>x" gives two bytes for the one read). */
     private int pending = -1;
 
-    DotTerminatedData(InputStream connection) {
+    public DotTerminatedData(InputStream connection) {
         this.connection = connection;
         this.raw = new byte[connection.markSupported() ? CHUNK : 1];
     }
@@ -141,7 +141,7 @@ final class DotTerminatedData extends InputStream {
     }
 
     /** Reads to the terminator, discarding. */
-    void drain() throws IOException {
+    public void drain() throws IOException {
         if (finished()) {
             return; // the usual case: the message was read to its end
         }

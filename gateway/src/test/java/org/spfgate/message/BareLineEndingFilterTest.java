@@ -1,4 +1,4 @@
-package org.spfgate.relay;
+package org.spfgate.message;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,4 +1,4 @@
-package org.spfgate.headers;
+package org.spfgate.message;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

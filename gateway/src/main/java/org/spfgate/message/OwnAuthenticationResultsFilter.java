@@ -1,4 +1,4 @@
-package org.spfgate.headers;
+package org.spfgate.message;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.spfgate.relay;
+package org.spfgate.message;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
