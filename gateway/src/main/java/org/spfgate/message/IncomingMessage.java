@@ -36,7 +36,8 @@ public final class IncomingMessage implements AutoCloseable {
      */
     public static IncomingMessage read(InputStream client, boolean holdWhole, Path directory) throws IOException {
         // Buffered: the head is read a byte at a time, and the rest continues from the same buffer.
-        InputStream message = new BufferedInputStream(client, 8192);
+        // One page: the filters upstream hand over at most 4 KiB per read.
+        InputStream message = new BufferedInputStream(client, 4096);
         MessageHead head = MessageHead.read(message);
         if (!holdWhole) {
             return new IncomingMessage(head, null, message);
