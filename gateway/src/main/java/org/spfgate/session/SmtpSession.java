@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.spfgate.config.TrustedEntry;
@@ -273,6 +274,15 @@ public final class SmtpSession {
     /** Whether the client is a {@code trusted:} entry, as decided at its first MAIL; {@code null} before. */
     public ClientTrust trust() {
         return trust;
+    }
+
+    /**
+     * The reply the open transaction's final dot gets unless an aligned DKIM signature verifies
+     * ({@code spf.dkim_rescue}): its accepted recipients wait for it. Empty when nothing waits.
+     */
+    public Optional<Reply> awaitingDkim() {
+        Transaction tx = transaction;
+        return tx == null || tx.awaitingDkim == null ? Optional.empty() : Optional.of(tx.awaitingDkim.reply());
     }
 
     public boolean inTransaction() {
