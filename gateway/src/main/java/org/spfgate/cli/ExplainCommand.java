@@ -53,15 +53,16 @@ import picocli.CommandLine.Spec;
  * the results; {@code rcpt ADDRESS: REPLY} per recipient (a recipient whose refusal waits for
  * DKIM, {@code spf.dkim_rescue}, with the end-of-DATA outcomes indented); and the header block
  * the gateway would prepend, as it would write it, or the session's reply to a message that has
- * none of what the verdict waits for. Exit code: 0 every recipient accepted, 1 any refused, 2
- * any deferred (and none refused), 3 any waiting for DKIM at the end of DATA (and none refused
- * or deferred), 64 usage error, 78 a config file with errors.
+ * none of what the verdict waits for. Exit code: 0 every recipient accepted, 1 any refused
+ * (a recipient whose refusal waits for DKIM counts as refused: without an aligned signature the
+ * message is refused at the final dot), 2 any deferred (and none refused), 64 usage error, 78 a
+ * config file with errors.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
         exitCodeOnExecutionException = ExitCodes.INTERNAL_ERROR,
         description = {"Show, step by step, the decision the gateway would take for a message, without sending anything:",
                 "trust, SPF per identity with its evaluation, the action, the reply per recipient, the headers.",
-                "Exit code: 0 all recipients accepted, 1 any refused, 2 any deferred, 3 any waiting for DKIM at the end of DATA,",
+                "Exit code: 0 all recipients accepted, 1 any refused (also: refused unless DKIM rescues it), 2 any deferred,",
                 "64 usage error, 78 config error."})
 final class ExplainCommand implements Callable<Integer> {
 
@@ -69,12 +70,6 @@ final class ExplainCommand implements Callable<Integer> {
     static final int REFUSED = 1;
     /** Exit code when some recipient would be deferred (and none refused). */
     static final int DEFERRED = 2;
-    /**
-     * Exit code when some recipient is accepted at RCPT but its refusal waits for the end of DATA
-     * ({@code spf.dkim_rescue}), and none is refused or deferred: not 0, because without an
-     * aligned DKIM signature the message is still refused.
-     */
-    static final int AWAITING_DKIM = 3;
     private static final String INDENT = "  ";
 
     @Spec
@@ -175,7 +170,8 @@ final class ExplainCommand implements Callable<Integer> {
             }
         }
         printHeaders(session, downstream, out);
-        return refused ? REFUSED : deferred ? DEFERRED : awaitingDkim ? AWAITING_DKIM : ExitCodes.OK;
+        // a refusal that waits for DKIM is still a refusal of the message explain has (none signed)
+        return refused || awaitingDkim ? REFUSED : deferred ? DEFERRED : ExitCodes.OK;
     }
 
     /** The trust decision; an {@code spf_domains} evaluation is part of it, indented under it. */
