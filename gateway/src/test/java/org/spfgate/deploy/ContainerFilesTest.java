@@ -60,9 +60,10 @@ class ContainerFilesTest {
     void theImageRunsTheJarAsAnUnprivilegedUserWithTheConfigInEtc() throws Exception {
         Dockerfile docker = dockerfile();
         String entrypoint = docker.inStage(1, "ENTRYPOINT").get(0).arguments();
-        assertTrue(entrypoint.startsWith("[\"java\", \"-XX:+UseSerialGC\", "), entrypoint);
-        assertTrue(entrypoint.endsWith(", \"-jar\", \"/opt/spfgate/spfgate.jar\", \"run\", \"--config\", "
-                + "\"/etc/spfgate/spfgate.yaml\"]"), entrypoint);
+        // the launcher finds the image's JRE (JAVA_HOME) and adds the JVM options we ship
+        assertEquals("[\"/opt/spfgate/bin/spfgate\", \"run\", \"--config\", \"/etc/spfgate/spfgate.yaml\"]", entrypoint);
+        assertTrue(docker.inStage(1, "COPY").stream()
+                .anyMatch(c -> c.arguments().equals("bin/spfgate bin/java-home.sh /opt/spfgate/bin/")));
         assertEquals("spfgate", docker.inStage(1, "USER").get(0).arguments());
         assertTrue(docker.inStage(1, "COPY").stream()
                 .anyMatch(c -> c.arguments().equals("docker/spfgate.yaml /etc/spfgate/spfgate.yaml")));

@@ -20,10 +20,12 @@ import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
 
 /**
- * What a newcomer does first, exactly as the README says: start the built jar with no config
- * file (built-in defaults), send the README's swaks command, and find the message in
- * {@code var/delivered/} with our headers. The one liberty taken: the JVM's system resolver is
- * pointed at the test DNS server on loopback ({@code -Ddns.server}, read by dnsjava), so no
+ * What a newcomer does first, exactly as the README says: start the built jar with the README's
+ * {@code bin/spfgate} and no config file (built-in defaults), send the README's swaks command, and
+ * find the message in {@code var/delivered/} with our headers. The liberties taken: the launcher
+ * runs in a temporary directory (where {@code var/delivered/} appears) with the environment of a
+ * fresh machine whose default Java is 17, and the JVM's system resolver is pointed at the test
+ * DNS server on loopback ({@code SPFGATE_JAVA_OPTS=-Ddns.server=...}, read by dnsjava), so no
  * query leaves the machine.
  */
 class ReadmeQuickStartIT {
@@ -35,6 +37,9 @@ class ReadmeQuickStartIT {
     void theReadmesRunAndSendCommandsDeliverAStampedMessageIntoVarDelivered() throws Exception {
         ThirdPartyTools.require("/usr/bin/swaks");
         String send = readmeLine("swaks ");
+        String start = readmeLine("bin/spfgate");
+        assertEquals("bin/spfgate", start, "the quick start runs the launcher with no arguments");
+        Path repo = Path.of(System.getProperty("spfgate.readme")).getParent();
         Path jar = Path.of(System.getProperty("spfgate.jar"));
         assertTrue(Files.isRegularFile(jar), "the build made " + jar);
 
@@ -42,9 +47,13 @@ class ReadmeQuickStartIT {
                 .txt("sender.test", "v=spf1 ip4:127.0.0.1 -all")
                 .a("mail.sender.test", "127.0.0.1"))) {
             Path log = workDir.resolve("gateway.log");
-            Process gateway = new ProcessBuilder(javaBinary(), "-Ddns.server=127.0.0.1:" + dns.port(),
-                    "-jar", jar.toString())
-                    .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder launcher = new ProcessBuilder(repo.resolve(start).toString())
+                    .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            launcher.environment().remove("JAVA_HOME");
+            launcher.environment().put("PATH", "/usr/lib/jvm/java-17-openjdk-amd64/bin:/usr/bin:/bin");
+            launcher.environment().put("SPFGATE_JAR", jar.toString());
+            launcher.environment().put("SPFGATE_JAVA_OPTS", "-Ddns.server=127.0.0.1:" + dns.port());
+            Process gateway = launcher.start();
             try {
                 awaitListening(new InetSocketAddress("127.0.0.1", 2525), Duration.ofSeconds(30), log);
                 Process client = new ProcessBuilder("sh", "-c", send).directory(workDir.toFile())
@@ -76,10 +85,6 @@ class ReadmeQuickStartIT {
         Path readme = Path.of(System.getProperty("spfgate.readme"));
         return Files.readAllLines(readme).stream().map(String::strip).filter(l -> l.startsWith(prefix))
                 .findFirst().orElseThrow(() -> new AssertionError("README has no line starting with " + prefix));
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static void awaitListening(InetSocketAddress address, Duration timeout, Path log)
