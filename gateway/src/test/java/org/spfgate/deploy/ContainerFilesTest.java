@@ -59,9 +59,9 @@ class ContainerFilesTest {
     @Test
     void theImageRunsTheJarAsAnUnprivilegedUserWithTheConfigInEtc() throws Exception {
         Dockerfile docker = dockerfile();
-        String entrypoint = docker.inStage(1, "ENTRYPOINT").get(0).arguments();
         // the launcher finds the image's JRE (JAVA_HOME) and adds the JVM options we ship
-        assertEquals("[\"/opt/spfgate/bin/spfgate\", \"run\", \"--config\", \"/etc/spfgate/spfgate.yaml\"]", entrypoint);
+        assertEquals(List.of("/opt/spfgate/bin/spfgate", "run", "--config", "/etc/spfgate/spfgate.yaml"),
+                docker.command());
         assertTrue(docker.inStage(1, "COPY").stream()
                 .anyMatch(c -> c.arguments().equals("bin/spfgate bin/java-home.sh /opt/spfgate/bin/")));
         assertEquals("spfgate", docker.inStage(1, "USER").get(0).arguments());

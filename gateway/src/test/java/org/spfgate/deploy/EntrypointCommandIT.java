@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The container's command, run directly: the Dockerfile's ENTRYPOINT (the launcher the image
+ * The container's command, run directly: the Dockerfile's ENTRYPOINT and CMD (the launcher the image
  * copies from {@code bin/}) on the container's own config with only its addresses moved to
  * loopback (port 25, the postfix service and Docker's DNS do not exist here). It must start on a
  * machine whose default Java is 17, greet, report healthy, and stop cleanly on SIGTERM as
@@ -24,8 +23,7 @@ class EntrypointCommandIT {
     @Test
     void theContainerCommandStartsOnTheContainerConfigAndStopsOnSigterm(@TempDir Path dir) throws Exception {
         Dockerfile docker = Dockerfile.read(ShippedLaunch.REPO.resolve("docker/Dockerfile"));
-        List<String> entrypoint = Arrays.stream(docker.inStage(docker.lastStage(), "ENTRYPOINT").get(0).arguments()
-                .replaceAll("[\\[\\]\"]", "").split(",\\s*")).toList();
+        List<String> entrypoint = docker.command();
         assertEquals(List.of("/opt/spfgate/bin/spfgate", "run", "--config", "/etc/spfgate/spfgate.yaml"), entrypoint);
         assertTrue(docker.inStage(docker.lastStage(), "COPY").stream()
                 .anyMatch(c -> c.arguments().equals("bin/spfgate bin/java-home.sh /opt/spfgate/bin/")),

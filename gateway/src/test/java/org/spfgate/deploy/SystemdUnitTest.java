@@ -74,8 +74,7 @@ class SystemdUnitTest {
     @Test
     void theServiceStartsTheSameCommandAsTheContainer() throws Exception {
         Dockerfile docker = Dockerfile.read(Path.of("..", "docker", "Dockerfile"));
-        String entrypoint = docker.inStage(docker.lastStage(), "ENTRYPOINT").get(0).arguments();
-        String command = String.join(" ", entrypoint.replaceAll("[\\[\\]\"]", "").split(",\\s*"));
+        String command = String.join(" ", docker.command());
         assertEquals(command, service().get("ExecStart"));
     }
 
