@@ -136,6 +136,22 @@ final class ShippedLaunch {
             return internal.getServer().getPortAllocated();
         }
 
+        /**
+         * config/exchange-relay.yaml (the README's production example, the file the unit's
+         * header installs) written into {@code dir} with its addresses moved to these peers.
+         */
+        Path exchangeRelayConfig(Path dir) throws IOException {
+            Path config = dir.resolve("exchange-relay.yaml");
+            Files.writeString(config, withReplaced(Files.readString(REPO.resolve("config/exchange-relay.yaml")), Map.of(
+                    "listen: [\"[::]:25\"]", "listen: [\"127.0.0.1:" + smtpPort + "\"]",
+                    "host: exchange.corp.example.org", "host: 127.0.0.1",
+                    "  port: 25", "  port: " + internalPort(),
+                    "servers: [\"10.0.0.53\", \"10.0.0.54\"]", "servers: [\"127.0.0.1:" + dns.port() + "\"]",
+                    "listen: 127.0.0.1:9025", "listen: 127.0.0.1:" + metricsPort,
+                    "file: /var/log/spfgate/decisions.log", "file: " + dir.resolve("decisions.log"))));
+            return config;
+        }
+
         @Override
         public void close() {
             internal.stop();

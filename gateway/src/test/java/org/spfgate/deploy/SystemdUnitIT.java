@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,16 +71,7 @@ class SystemdUnitIT {
         try (ShippedLaunch.Peers peers = ShippedLaunch.Peers.start()) {
             int smtpPort = peers.smtpPort();
             int metricsPort = peers.metricsPort();
-            // the config the unit's header installs, with its addresses moved to loopback
-            Path config = root.resolve("spfgate.yaml");
-            Files.writeString(config, ShippedLaunch.withReplaced(
-                    Files.readString(ShippedLaunch.REPO.resolve("config/exchange-relay.yaml")), Map.of(
-                            "listen: [\"[::]:25\"]", "listen: [\"127.0.0.1:" + smtpPort + "\"]",
-                            "host: exchange.corp.example.org", "host: 127.0.0.1",
-                            "  port: 25", "  port: " + peers.internalPort(),
-                            "servers: [\"10.0.0.53\", \"10.0.0.54\"]", "servers: [\"127.0.0.1:" + peers.dns().port() + "\"]",
-                            "listen: 127.0.0.1:9025", "listen: 127.0.0.1:" + metricsPort,
-                            "file: /var/log/spfgate/decisions.log", "file: " + root.resolve("decisions.log"))));
+            Path config = peers.exchangeRelayConfig(root);
             Path log = root.resolve("journal.txt");
             Process gateway = execStart(config).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
