@@ -147,11 +147,6 @@ public final class SpfDnsClient implements SpfDns {
                 record -> hostName(((PTRRecord) record).getTarget()));
     }
 
-    /** Drops every cached answer. */
-    public void clearCache() {
-        cache.clear();
-    }
-
     int cacheSize() {
         return cache.size();
     }

@@ -16,14 +16,20 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.spfgate.config.TrustedEntry;
+import org.spfgate.policy.RejectionReason;
+import org.spfgate.relay.DownstreamRefusal;
 import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfResult;
 
@@ -65,7 +71,17 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<RejectionReason, Counter> rejections = new EnumMap<>(RejectionReason.class);
     private final Map<String, Counter> trusted = new ConcurrentHashMap<>();
     private final Timer relaySeconds;
-    private final Map<RelayFailure, Counter> relayFailures = new EnumMap<>(RelayFailure.class);
+    /**
+     * The downstream refusals that are the internal server (or the delivery directory) failing
+     * us: the {@code reason} label set of spfgate_relay_failures_total. The other kinds are not:
+     * a busy pool, an extension the client needs, an address we refuse to send and a shutdown
+     * are ours, not the internal server's.
+     */
+    public static final Set<DownstreamRefusal.Kind> RELAY_FAILURES = Collections.unmodifiableSet(EnumSet.of(
+            DownstreamRefusal.Kind.UNREACHABLE, DownstreamRefusal.Kind.TIMEOUT, DownstreamRefusal.Kind.LOST,
+            DownstreamRefusal.Kind.TLS, DownstreamRefusal.Kind.REJECTED, DownstreamRefusal.Kind.PROTOCOL,
+            DownstreamRefusal.Kind.STORAGE));
+    private final Map<DownstreamRefusal.Kind, Counter> relayFailures = new EnumMap<>(DownstreamRefusal.Kind.class);
     private final Map<DnsQueryType, Map<DnsQueryOutcome, Counter>> dnsQueries = new EnumMap<>(DnsQueryType.class);
     private final Map<DnsQueryType, Timer> dnsQuerySeconds = new EnumMap<>(DnsQueryType.class);
     private volatile boolean warnedAboutUnknownDnsLabel;
@@ -116,10 +132,10 @@ public final class GatewayMetrics implements AutoCloseable {
         relaySeconds = latency("spfgate.relay",
                 "Time from the end of the client's DATA to the internal server's reply to the final dot",
                 Tags.empty());
-        for (RelayFailure f : RelayFailure.values()) {
+        for (DownstreamRefusal.Kind f : RELAY_FAILURES) {
             relayFailures.put(f, Counter.builder("spfgate.relay.failures")
                     .description("Relays to the internal server that did not end in 250, by reason")
-                    .tag("reason", f.token()).register(registry));
+                    .tag("reason", f.name().toLowerCase(Locale.ROOT)).register(registry));
         }
         for (DnsQueryType type : DnsQueryType.values()) {
             Map<DnsQueryOutcome, Counter> byOutcome = new EnumMap<>(DnsQueryOutcome.class);
@@ -207,9 +223,16 @@ public final class GatewayMetrics implements AutoCloseable {
         relaySeconds.record(elapsed);
     }
 
-    /** A relay failed; {@link RelayFailure#REJECTED} when the internal server refused the message. */
-    public void relayFailed(RelayFailure reason) {
-        relayFailures.get(reason).increment();
+    /**
+     * A relay failed: one of {@link #RELAY_FAILURES}; {@code REJECTED} when the internal server
+     * refused the message.
+     */
+    public void relayFailed(DownstreamRefusal.Kind kind) {
+        Counter counter = relayFailures.get(kind);
+        if (counter == null) {
+            throw new IllegalArgumentException("not a relay failure: " + kind);
+        }
+        counter.increment();
     }
 
     // ---- DNS ----------------------------------------------------------------------------------
