@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConfigCommandTest {
 
-    private static final GatewayLauncher NEVER = config -> {
+    private static final GatewayLauncher NEVER = (config, file) -> {
         throw new AssertionError("config --check must not start the gateway");
     };
 

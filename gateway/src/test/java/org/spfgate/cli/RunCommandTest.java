@@ -25,7 +25,7 @@ class RunCommandTest {
         final List<String> events = new ArrayList<>();
 
         @Override
-        public Running start(GatewayConfig config) {
+        public Running start(GatewayConfig config, Path file) {
             started.add(config);
             events.add("start");
             return new Running() {
@@ -87,7 +87,7 @@ class RunCommandTest {
 
     @Test
     void aGatewayThatCannotStartExitsWith69AndSaysWhy() {
-        GatewayLauncher failing = config -> {
+        GatewayLauncher failing = (config, file) -> {
             throw new java.net.BindException("Address already in use: 127.0.0.1:2525");
         };
         CommandLineRun r = CommandLineRun.of(failing, "run");
