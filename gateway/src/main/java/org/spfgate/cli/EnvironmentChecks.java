@@ -81,7 +81,12 @@ public final class EnvironmentChecks {
             } else if (Files.exists(log) && !Files.isWritable(log)) {
                 errors.add(keys.error("log.file", log + " is not writable"));
             } else if (!Files.exists(log)) {
-                writableDirectory(log.getParent(), "log.file", keys, errors);
+                // the log is created on start, its directory is not
+                if (!Files.isDirectory(log.getParent())) {
+                    errors.add(keys.error("log.file", "cannot create " + log + ": no directory " + log.getParent()));
+                } else if (!Files.isWritable(log.getParent())) {
+                    errors.add(keys.error("log.file", "cannot create " + log + ": " + log.getParent() + " is not writable"));
+                }
             }
         }
         return errors;

@@ -78,6 +78,26 @@ class RunCommandTest {
     }
 
     @Test
+    void whatTheFileNamesOutsideItselfIsCheckedBeforeStartingAndNamesTheKey(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("tls.yaml");
+        Files.writeString(file, """
+                server:
+                  listen: ["127.0.0.1:2525"]
+                  tls: { certificate: /nonexistent/tls.crt, key: /nonexistent/tls.key }
+                metrics: { listen: null }
+                deliver_to_directory: "%s"
+                """.formatted(dir.resolve("delivered")));
+        RecordingLauncher launcher = new RecordingLauncher();
+        CommandLineRun r = CommandLineRun.of(launcher, "run", "--config", file.toString());
+        assertEquals(78, r.exitCode());
+        assertEquals(List.of(), launcher.started);
+        assertEquals(List.of(
+                "spfgate: not starting: " + file + " has 2 errors:",
+                file + ": line 3, column 23: server.tls.certificate: no such file: /nonexistent/tls.crt",
+                file + ": line 3, column 50: server.tls.key: no such file: /nonexistent/tls.key"), r.err());
+    }
+
+    @Test
     void aMissingConfigFileIsRefusedWithExit78(@TempDir Path dir) {
         Path file = dir.resolve("nope.yaml");
         CommandLineRun r = CommandLineRun.of(new RecordingLauncher(), "run", "--config", file.toString());

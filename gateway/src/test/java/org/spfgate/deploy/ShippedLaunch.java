@@ -147,8 +147,7 @@ final class ShippedLaunch {
                     "host: exchange.corp.example.org", "host: 127.0.0.1",
                     "  port: 25", "  port: " + internalPort(),
                     "servers: [\"10.0.0.53\", \"10.0.0.54\"]", "servers: [\"127.0.0.1:" + dns.port() + "\"]",
-                    "listen: 127.0.0.1:9025", "listen: 127.0.0.1:" + metricsPort,
-                    "file: /var/log/spfgate/decisions.log", "file: " + dir.resolve("decisions.log"))));
+                    "listen: 127.0.0.1:9025", "listen: 127.0.0.1:" + metricsPort)));
             return config;
         }
 

@@ -61,12 +61,21 @@ class SystemdUnitIT {
         return builder;
     }
 
+    /** Waits (30 s at most) for the journal to contain {@code text}. */
+    private static void awaitLog(Path log, String text, Process gateway) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.readString(log).contains(text)) {
+            assertTrue(gateway.isAlive() && System.nanoTime() < end, "'" + text + "' in:\n" + Files.readString(log));
+            Thread.sleep(50);
+        }
+    }
+
     private static List<Integer> statuses(String key) throws Exception {
         return List.of(SystemdUnitTest.service().get(key).split("\\s+")).stream().map(Integer::valueOf).toList();
     }
 
     @Test
-    void execStartRunsTheInstalledLauncherAndAGracefulStopEndsInASuccessStatus() throws Exception {
+    void execStartRunsTheInstalledLauncherExecReloadReloadsAndAGracefulStopEndsInASuccessStatus() throws Exception {
         installAsTheUnitSays();
         try (ShippedLaunch.Peers peers = ShippedLaunch.Peers.start()) {
             int smtpPort = peers.smtpPort();
@@ -77,6 +86,20 @@ class SystemdUnitIT {
             try {
                 ShippedLaunch.awaitHealthy(metricsPort, gateway, log);
                 assertTrue(ShippedLaunch.banner(smtpPort).startsWith("220 mx.example.org "));
+
+                // systemctl reload: ExecReload's command, with systemd's $MAINPID
+                String reload = SystemdUnitTest.service().get("ExecReload").replace("$MAINPID", Long.toString(gateway.pid()));
+                Files.writeString(config, Files.readString(config).replace("domains: [example.org, example.net]",
+                        "domains: [example.org, example.net, example.com]"));
+                assertEquals(0, ShippedLaunch.run(new ProcessBuilder(reload.split(" "))).status());
+                awaitLog(log, "configuration reloaded from " + config, gateway);
+                Files.writeString(config, Files.readString(config).replace("mode: enforce", "mode: enforcing"));
+                assertEquals(0, ShippedLaunch.run(new ProcessBuilder(reload.split(" "))).status());
+                awaitLog(log, "reload refused, the running configuration stays: " + config + ": line ", gateway);
+                assertTrue(Files.readString(log).contains(": spf.mode: expected one of enforce, report-only"),
+                        Files.readString(log));
+                assertTrue(gateway.isAlive(), "SIGHUP reloads, it does not end the JVM");
+
                 gateway.destroy(); // KillSignal=SIGTERM
                 assertTrue(gateway.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s of SIGTERM");
                 int status = gateway.exitValue();

@@ -99,12 +99,7 @@ class ReloadDialogTest {
     void aTransactionOpenAcrossAReloadCompletesUnderTheConfigItStartedWith() throws Exception {
         start("ours.test", "[]", "");
         try (SmtpClient c = greeted()) {
-            c.script("""
-                    C: MAIL FROM:<alice@sender.test>
-                    S: 250 2.1.0 ...
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 ...
-                    """);
+            mailAndRcpt(c, "<alice@sender.test>", "<bob@ours.test>", "250 ...");
             write("other.test", "[]", ""); // ours.test is no longer ours
             assertTrue(gateway.reload(file));
             c.script("""
@@ -118,12 +113,7 @@ class ReloadDialogTest {
         }
         assertEquals(List.of("bob@ours.test", "carol@ours.test"), internal.deliveries().get(0).recipients());
         try (SmtpClient next = greeted()) {
-            next.script("""
-                    C: MAIL FROM:<alice@sender.test>
-                    S: 250 2.1.0 ...
-                    C: RCPT TO:<bob@ours.test>
-                    S: 554 5.7.1 ...
-                    """);
+            mailAndRcpt(next, "<alice@sender.test>", "<bob@ours.test>", "554 5.7.1 ...");
         }
     }
 
@@ -131,36 +121,18 @@ class ReloadDialogTest {
     void aNewConnectionSeesAnAddedDomainAndARemovedTrustedEntry() throws Exception {
         start("ours.test", "[{ name: loopback, networks: [127.0.0.0/8] }]", "");
         try (SmtpClient before = greeted()) {
-            before.script("""
-                    C: MAIL FROM:<mallory@forger.test>
-                    S: 250 2.1.0 ...
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 ...
-                    C: RSET
-                    S: 250 ...
-                    C: MAIL FROM:<alice@sender.test>
-                    S: 250 2.1.0 ...
-                    C: RCPT TO:<bob@added.test>
-                    S: 554 5.7.1 ...
-                    """);
+            mailAndRcpt(before, "<mallory@forger.test>", "<bob@ours.test>", "250 ...");
+            before.script("C: RSET\nS: 250 ...");
+            mailAndRcpt(before, "<alice@sender.test>", "<bob@added.test>", "554 5.7.1 ...");
         }
         write("ours.test, added.test", "[]", "");
         double before = reloads("success");
         assertTrue(gateway.reload(file));
         assertEquals(before + 1, reloads("success"));
         try (SmtpClient after = greeted()) {
-            after.script("""
-                    C: MAIL FROM:<mallory@forger.test>
-                    S: 250 2.1.0 ...
-                    C: RCPT TO:<bob@ours.test>
-                    S: 550 5.7.23 ...
-                    C: RSET
-                    S: 250 ...
-                    C: MAIL FROM:<alice@sender.test>
-                    S: 250 2.1.0 ...
-                    C: RCPT TO:<bob@added.test>
-                    S: 250 ...
-                    """);
+            mailAndRcpt(after, "<mallory@forger.test>", "<bob@ours.test>", "550 5.7.23 ...");
+            after.script("C: RSET\nS: 250 ...");
+            mailAndRcpt(after, "<alice@sender.test>", "<bob@added.test>", "250 ...");
         }
     }
 
@@ -182,12 +154,7 @@ class ReloadDialogTest {
         assertFalse(gateway.reload(file));
         assertEquals(failed + 2, reloads("failure"));
         try (SmtpClient c = greeted()) {
-            c.script("""
-                    C: MAIL FROM:<alice@sender.test>
-                    S: 250 2.1.0 ...
-                    C: RCPT TO:<bob@ours.test>
-                    S: 250 ...
-                    """);
+            mailAndRcpt(c, "<alice@sender.test>", "<bob@ours.test>", "250 ...");
         }
     }
 
@@ -297,6 +264,11 @@ class ReloadDialogTest {
         assertTrue(log.toString().contains("server.tls: the changed certificate and key do not load, keeping the ones in use"),
                 log.toString());
         assertEquals(subject(newCert), served(newCert));
+    }
+
+    /** MAIL FROM and one RCPT TO, with the reply the RCPT must get. */
+    private static void mailAndRcpt(SmtpClient c, String from, String to, String rcptReply) throws Exception {
+        c.script("C: MAIL FROM:" + from + "\nS: 250 2.1.0 ...\nC: RCPT TO:" + to + "\nS: " + rcptReply);
     }
 
     /** spfgate_config_reloads_total{result} as the endpoint would serve it. */
