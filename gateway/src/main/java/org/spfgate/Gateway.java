@@ -47,7 +47,9 @@ import org.spfgate.session.Sessions;
  * deadline, {@code 421 4.3.2} to every new command, then close what is left (a DATA still in
  * progress is cut, and its downstream transaction aborted without the final dot: nothing told
  * 250 is lost, nothing half-relayed is delivered). {@link #awaitTermination()} returns when the
- * shutdown is complete; {@link #installShutdownHook(Duration)} ties it to SIGTERM.
+ * shutdown is complete; {@link #installShutdownHook(Duration)} ties it to SIGTERM. In between,
+ * {@link #reload(Path)} (SIGHUP) gives new connections a new configuration, and the STARTTLS
+ * certificate follows its files ({@link ServerTls}).
  */
 public final class Gateway implements AutoCloseable {
 
