@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code check}: one SPF evaluation, like {@code spfquery} (SPEC section 1). Prints, one item per
+ * {@code check}: one SPF evaluation, like {@code spfquery} (docs/contract.md §1). Prints, one item per
  * line: the result token alone, {@code explanation:}, {@code decided-by:} (the term as written in
  * the record, or {@code (none)} when no term matched: default neutral, none, errors),
  * {@code lookups:}, and the {@code Received-SPF:} field the gateway would prepend. The exit code

@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code spfgate}: the command line (SPEC section 1). Sub-commands {@code run} (also what no
+ * {@code spfgate}: the command line (docs/contract.md §1). Sub-commands {@code run} (also what no
  * sub-command does), {@code check} and {@code config}. Options live on the sub-commands only: an
  * option required here would be required for every sub-command too.
  */

@@ -1,5 +1,5 @@
 /**
- * The command line (SPEC section 1), on picocli: {@code run} loads the configuration and starts
+ * The command line (docs/contract.md §1), on picocli: {@code run} loads the configuration and starts
  * the gateway through a {@link org.spfgate.cli.GatewayLauncher}; {@code check} runs one SPF
  * evaluation with the same engine, DNS client and Received-SPF renderer as the gateway;
  * {@code config --check} validates a file.

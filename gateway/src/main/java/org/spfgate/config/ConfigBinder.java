@@ -20,7 +20,7 @@ import org.spfgate.spf.SpfResult;
 
 /**
  * Binds a {@link YamlNode} tree onto the {@code config} records, checking every key and value
- * against SPEC section 2 and collecting every error with its key path and position, instead of
+ * against docs/contract.md §2 and collecting every error with its key path and position, instead of
  * stopping at the first. Keys a file leaves out take {@link ConfigDefaults}.
  *
  * <p>The schema is this class: each section's method lists its keys once, and an unknown key is

@@ -12,13 +12,13 @@ import java.util.Map;
 import org.spfgate.spf.SpfResult;
 
 /**
- * Every built-in default of the configuration, defined here and nowhere else (SPEC section 2).
+ * Every built-in default of the configuration, defined here and nowhere else (docs/contract.md §2).
  * A key that a file leaves out takes the value below; with no file at all, {@link #builtIn()} is
- * the newcomer setup of SPEC section 1: listen on 127.0.0.1:2525, accept mail for
+ * the newcomer setup of docs/contract.md §1: listen on 127.0.0.1:2525, accept mail for
  * {@code example.test}, the system resolver, metrics on 127.0.0.1:9025, and no internal server,
  * so accepted messages are written as {@code .eml} files into {@code var/delivered}.
  *
- * <p>The values are those of SPEC section 2's example except where a production value would
+ * <p>The values are those of the example in docs/contract.md §2 except where a production value would
  * surprise a newcomer: the host name (this machine's), the listener (loopback, unprivileged
  * port), the domains ({@code example.test}, reserved by RFC 2606), no relay, nobody trusted, no
  * STARTTLS. {@code config/spfgate.yaml} spells every one of them out and a test keeps the two equal.

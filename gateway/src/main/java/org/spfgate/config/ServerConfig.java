@@ -28,6 +28,6 @@ public record ServerConfig(
     public record TlsConfig(java.nio.file.Path certificate, java.nio.file.Path key) {
     }
 
-    /** What to do with a bare CR or bare LF in DATA (SPEC section 3). */
+    /** What to do with a bare CR or bare LF in DATA (docs/contract.md §3). */
     public enum BareLineEndings { NORMALIZE, REJECT }
 }

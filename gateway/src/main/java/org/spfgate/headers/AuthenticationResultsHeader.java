@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 import org.spfgate.spf.SpfVerdict;
 
 /**
- * Renders our {@code Authentication-Results} field (RFC 8601; SPEC section 5):
+ * Renders our {@code Authentication-Results} field (RFC 8601; docs/contract.md §5):
  * <pre>
  * Authentication-Results: mx.example.org; spf=pass smtp.mailfrom=alice@example.com smtp.helo=mail.example.com
  * Authentication-Results: mx.example.org; spf=none (mx.example.org: 198.51.100.7 is trusted relay backup-mx; SPF not checked)

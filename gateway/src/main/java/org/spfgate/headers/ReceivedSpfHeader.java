@@ -9,7 +9,7 @@ import org.spfgate.spf.SpfResult;
 import org.spfgate.spf.SpfVerdict;
 
 /**
- * Renders the {@code Received-SPF} field of RFC 7208 section 9.1 (SPEC sections 1 and 5):
+ * Renders the {@code Received-SPF} field of RFC 7208 section 9.1 (docs/contract.md §1 and §5):
  * <pre>
  * Received-SPF: fail (mx.example.org: domain of alice@example.com does not designate 192.0.2.1
  *  as permitted sender) client-ip=192.0.2.1; envelope-from="alice@example.com";
@@ -20,7 +20,7 @@ import org.spfgate.spf.SpfVerdict;
  * temperror/permerror. HELO and sender are untrusted: values are dot-atoms or quoted strings
  * (RFC 7208 9.1), control characters and non-ASCII never get through, the comment has no
  * unbalanced parentheses — one well-formed field whatever the client sent.
- * {@code envelope-from} and {@code mechanism} are always quoted, as in SPEC section 1.
+ * {@code envelope-from} and {@code mechanism} are always quoted, as in docs/contract.md §1.
  */
 public final class ReceivedSpfHeader {
 

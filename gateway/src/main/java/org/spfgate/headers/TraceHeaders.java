@@ -6,7 +6,7 @@ import org.spfgate.config.SpfConfig;
 import org.spfgate.spf.SpfVerdict;
 
 /**
- * The block of header fields the gateway prepends to a message, in SPEC section 5 order (top
+ * The block of header fields the gateway prepends to a message, in the order of docs/contract.md §5 (top
  * first): Authentication-Results, Received-SPF, Received — respecting {@code spf.headers}. The
  * relay writes these bytes before the client's message ({@code DownstreamTransaction#data}).
  * US-ASCII, every line CRLF-terminated.
@@ -14,7 +14,7 @@ import org.spfgate.spf.SpfVerdict;
  * <p>When the HELO identity was checked and its result differs from the MAIL FROM result, a
  * second Received-SPF ({@code identity=helo}) follows the first (RFC 7208 9.1 allows one per
  * identity), so a HELO result that could have decided is visible; in the common case the block
- * is the three fields of SPEC section 5.
+ * is the three fields of docs/contract.md §5.
  */
 public final class TraceHeaders {
 

@@ -5,8 +5,8 @@
  * the session builds {@link org.spfgate.headers.SmtpTrace} (HELO, client IP, {@code with}
  * protocol, id, recipients, time) and calls
  * {@link org.spfgate.headers.TraceHeaders#checked} (or {@code #trusted} for a trusted client) to
- * get the prepended bytes — Authentication-Results, Received-SPF, Received, top first (SPEC
- * section 5) — and wraps the client's unstuffed message in
+ * get the prepended bytes — Authentication-Results, Received-SPF, Received, top first (docs/contract.md
+ * §5) — and wraps the client's unstuffed message in
  * {@link org.spfgate.headers.OwnAuthenticationResultsFilter}; both go to
  * {@code DownstreamTransaction#data}. The {@code check} command prints
  * {@link org.spfgate.headers.ReceivedSpfHeader#unfolded}.

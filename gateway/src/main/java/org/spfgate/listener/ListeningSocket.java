@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The listening socket handed to SubEtha. It sets {@code TCP_NODELAY} on every accepted client
@@ -14,8 +15,13 @@ import java.util.concurrent.CountDownLatch;
  */
 final class ListeningSocket extends ServerSocket {
 
+    /** How long {@link #stopAccepting()} waits for a blocked accept to give the port back. */
+    private static final long ACCEPT_EXIT_WAIT_MILLIS = 2_000;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch acceptLeft = new CountDownLatch(1);
     private volatile boolean acceptingStopped;
+    private volatile boolean accepting;
 
     ListeningSocket() throws IOException {
         super();
@@ -23,12 +29,16 @@ final class ListeningSocket extends ServerSocket {
 
     @Override
     public Socket accept() throws IOException {
+        accepting = true;
         try {
             Socket client = super.accept();
+            accepting = false;
             client.setTcpNoDelay(true);
             return client;
         } catch (SocketException closed) {
+            accepting = false;
             if (acceptingStopped) {
+                acceptLeft.countDown();
                 // SubEtha's accept loop logs and retries every second on a closed socket until its
                 // own shutdown: park it quietly until then (its shutdown interrupts this thread).
                 try {
@@ -41,13 +51,24 @@ final class ListeningSocket extends ServerSocket {
         }
     }
 
-    /** Closes the port; sessions already accepted are not touched. */
+    /**
+     * Closes the port; sessions already accepted are not touched. Returns once the kernel refuses
+     * new clients: a socket closed while a virtual thread is blocked in {@code accept} is only
+     * really closed when that thread leaves the call, so wait for it (bounded).
+     */
     void stopAccepting() {
         acceptingStopped = true;
         try {
             close();
         } catch (IOException ignored) {
             // closing a listening socket that is already closed: nothing to do
+        }
+        if (accepting) {
+            try {
+                acceptLeft.await(ACCEPT_EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

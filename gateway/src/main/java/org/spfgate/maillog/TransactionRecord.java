@@ -10,7 +10,7 @@ import org.spfgate.relay.Reply;
 import org.spfgate.spf.SpfVerdict;
 
 /**
- * What the decision log says about one transaction (SPEC 7): who connected, what they asked
+ * What the decision log says about one transaction (docs/contract.md §7): who connected, what they asked
  * for, what SPF said, what we decided and what the client was told. The session fills a
  * {@link Builder} as the transaction goes and hands the result to {@link DecisionLog#write}.
  * Every text field is untrusted (client, DNS or downstream text); the formats escape it.

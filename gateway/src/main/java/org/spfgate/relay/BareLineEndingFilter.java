@@ -8,7 +8,7 @@ import java.util.Objects;
 import org.spfgate.config.ServerConfig.BareLineEndings;
 
 /**
- * The client's dot-unstuffed DATA with bare CR and bare LF dealt with (SPEC section 3), before
+ * The client's dot-unstuffed DATA with bare CR and bare LF dealt with (docs/contract.md §3), before
  * anything reaches the internal server: {@code NORMALIZE} turns each bare CR and each bare LF
  * into CRLF, {@code REJECT} throws {@link BareLineEndingException} at the first one. A message
  * that has only CRLF line endings comes out byte for byte unchanged in both modes.

@@ -6,8 +6,8 @@ import java.io.InputStream;
 
 /**
  * The client's message, counted as it is read: more than {@code limit} bytes throws
- * {@link MessageTooLargeException}. SubEtha advertises SIZE but enforces nothing on the stream
- * (STACK-NOTES), so this is the only limit; RFC 1870 section 6 lets the server refuse at DATA.
+ * {@link MessageTooLargeException}. SubEtha advertises SIZE but does not count the bytes of
+ * the message stream itself, so this is the only limit; RFC 1870 section 6 lets the server refuse at DATA.
  */
 public final class SizeLimitedInputStream extends FilterInputStream {
 

@@ -5,7 +5,7 @@
  *
  * <p>The session opens a {@link org.spfgate.relay.DownstreamTransaction} at MAIL
  * ({@link org.spfgate.relay.Downstream#open}), forwards each RCPT, and at DATA streams our headers
- * and the client's message through it; the internal server's replies become ours (SPEC section 3).
+ * and the client's message through it; the internal server's replies become ours (docs/contract.md §3).
  * The DATA byte pipeline lives here too: the client's dot-unstuffed data goes through
  * {@link org.spfgate.relay.SizeLimitedInputStream} and
  * {@link org.spfgate.relay.BareLineEndingFilter} on the way in, and

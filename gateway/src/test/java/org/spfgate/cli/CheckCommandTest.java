@@ -11,7 +11,7 @@ import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
 
 /**
- * {@code check} as SPEC section 1 shows it, run in-process against a real DNS server on loopback
+ * {@code check} as docs/contract.md §1 describes it, run in-process against a real DNS server on loopback
  * ({@code --dns}): every output line and the exit code of each result.
  */
 class CheckCommandTest {

@@ -15,6 +15,8 @@ import org.spfgate.config.ServerConfig;
 import org.spfgate.Gateway;
 import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
+import org.spfgate.testhost.LogFile;
+import org.spfgate.testhost.TemporaryDirectory;
 
 /**
  * The real gateway on 127.0.0.1 with everything it talks to real as well: the test DNS server
@@ -30,10 +32,10 @@ final class GatewayUnderTest implements AutoCloseable {
     final InternalMailServer internal;
     final Gateway gateway;
     final Path logFile;
-    private final Path directory;
+    private final TemporaryDirectory directory;
 
     private GatewayUnderTest(Builder b) throws Exception {
-        directory = Files.createTempDirectory("spfgate-dialog");
+        directory = new TemporaryDirectory("spfgate-dialog");
         logFile = directory.resolve("decisions.log");
         dns = TestDnsServer.start(b.zone);
         internal = new InternalMailServer();
@@ -150,19 +152,7 @@ final class GatewayUnderTest implements AutoCloseable {
 
     /** Waits (briefly) for a decision-log line matching {@code test}; returns it, or fails listing the log. */
     String awaitLogLine(java.util.function.Predicate<String> test) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (true) {
-            List<String> lines = logLines();
-            for (String line : lines) {
-                if (test.test(line)) {
-                    return line;
-                }
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("no matching decision-log line in:\n" + String.join("\n", lines));
-            }
-            Thread.sleep(10);
-        }
+        return new LogFile(logFile).awaitLine(test, Duration.ofSeconds(5));
     }
 
     @Override
@@ -170,6 +160,7 @@ final class GatewayUnderTest implements AutoCloseable {
         gateway.close();
         internal.close();
         dns.close();
+        directory.close();
     }
 
     static final class Builder {

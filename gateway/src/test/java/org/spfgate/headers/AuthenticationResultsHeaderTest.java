@@ -14,7 +14,7 @@ import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfResult;
 import org.spfgate.spf.SpfVerdict;
 
-/** RFC 8601 Authentication-Results as SPEC section 5 shows it, with hostile values quoted. */
+/** RFC 8601 Authentication-Results as docs/contract.md §5 shows it, with hostile values quoted. */
 class AuthenticationResultsHeaderTest {
 
     private final AuthenticationResultsHeader header = new AuthenticationResultsHeader("mx.example.org");

@@ -14,7 +14,7 @@ import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfResult;
 import org.spfgate.spf.SpfVerdict;
 
-/** The prepended block: SPEC section 5 order, the spf.headers switches, the trusted form. */
+/** The prepended block: the order of docs/contract.md §5, the spf.headers switches, the trusted form. */
 class TraceHeadersTest {
 
     private static final SmtpTrace TRACE = new SmtpTrace("mail.example.com", ip("192.0.2.1"),

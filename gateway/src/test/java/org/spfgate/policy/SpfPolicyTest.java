@@ -25,7 +25,7 @@ import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfResult;
 import org.spfgate.spf.SpfVerdict;
 
-/** SPEC section 3's SPF table and the order of HELO and MAIL FROM verdicts. */
+/** The SPF rows of docs/contract.md §3 Replies and the order of HELO and MAIL FROM verdicts. */
 class SpfPolicyTest {
 
     private static final Recipient BOB = new Recipient("bob@example.org", "bob", "example.org");

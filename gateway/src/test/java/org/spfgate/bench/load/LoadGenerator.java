@@ -14,7 +14,7 @@ import java.util.Locale;
 import org.spfgate.testdns.TestDnsServer;
 
 /**
- * The load benchmark of SPEC section 8, one program: messages/s at 50 concurrent sessions, latency
+ * The load benchmark of docs/contract.md §8, one program: messages/s at 50 concurrent sessions, latency
  * at concurrency 1, and resident memory at 50 busy and at 10,000 idle sessions — for the gateway,
  * and the same load sent straight to the sink as the baseline.
  *
@@ -120,7 +120,7 @@ public final class LoadGenerator {
             ok &= idle.opened() == idleSessions && idle.active() >= idleSessions && !Double.isNaN(idle.throughMs());
             long peakRss = gatewayStatus.peakRssBytes();
 
-            // A reverse lookup per client would show here as PTR queries (SPEC 8: there must be none).
+            // A reverse lookup per client would show here as PTR queries (docs/contract.md §8: there must be none).
             System.out.printf(Locale.ROOT, "DNS queries in the whole run: %d (TXT %d, A %d, MX %d, AAAA %d, PTR %d)%n",
                     dns.totalQueryCount(), dns.queryCount("TXT"), dns.queryCount("A"), dns.queryCount("MX"),
                     dns.queryCount("AAAA"), dns.queryCount("PTR"));
@@ -158,7 +158,7 @@ public final class LoadGenerator {
             ClosedLoopLoad.Result gateway1, ClosedLoopLoad.Result sink1, int dnsQueries, long startRss, int idleSessions,
             IdleResult idle, long peakRss) {
         StringBuilder t = new StringBuilder();
-        t.append("| measurement | gateway | smtp-sink directly | SPEC 8 target |\n");
+        t.append("| measurement | gateway | smtp-sink directly | target |\n");
         t.append("| --- | --- | --- | --- |\n");
         row(t, "messages/s, " + concurrency + " concurrent sessions", f0(gateway50.messagesPerSecond()),
                 f0(sink50.messagesPerSecond()), "≥ 1,500");
