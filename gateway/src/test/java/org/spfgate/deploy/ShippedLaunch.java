@@ -7,7 +7,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
+import org.spfgate.testhost.FreePort;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.wiser.Wiser;
 
@@ -129,7 +129,7 @@ final class ShippedLaunch {
             Wiser internal = Wiser.create(SMTPServer.port(0).bindAddress(InetAddress.getLoopbackAddress())
                     .hostName("internal.test").insertReceivedHeaders(false).maxMessageSize(10_000_000));
             internal.start();
-            return new Peers(dns, internal, freePort(), freePort());
+            return new Peers(dns, internal, FreePort.onLoopback(), FreePort.onLoopback());
         }
 
         int internalPort() {
@@ -155,12 +155,6 @@ final class ShippedLaunch {
         public void close() {
             internal.stop();
             dns.close();
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -60,6 +61,15 @@ final class PostfixInternalServer implements AutoCloseable {
      * daemons run as {@code postfix} and deliver as {@code nobody}.
      */
     static PostfixInternalServer start(Path tempDir, String domain) throws IOException, InterruptedException {
+        return start(tempDir, domain, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, String)}, with {@code settings} ({@code key = value} lines of
+     * main.cf) replacing the same keys of the test instance's own, or added to them.
+     */
+    static PostfixInternalServer start(Path tempDir, String domain, List<String> settings)
+            throws IOException, InterruptedException {
         Files.setPosixFilePermissions(tempDir, PosixFilePermissions.fromString("rwx--x--x"));
         Path dir = Files.createDirectory(tempDir.resolve("postfix"));
         int port = FreePort.onLoopback();
@@ -79,7 +89,7 @@ final class PostfixInternalServer implements AutoCloseable {
                 .replaceAll("(?m)^(\\S+\\s+(?:inet|unix|unix-dgram|fifo|pass)\\s+\\S+\\s+\\S+\\s+)\\S+", "$1n")
                 .replaceFirst("(?m)^smtp\\s+inet\\s.*$", "127.0.0.1:" + port + " inet n - n - - smtpd");
         Files.writeString(dir.resolve("master.cf"), masterCf);
-        Files.writeString(dir.resolve("main.cf"), String.join("\n",
+        List<String> mainCf = new ArrayList<>(List.of(
                 "compatibility_level = 3.6",
                 "queue_directory = " + queue,
                 "data_directory = " + data,
@@ -104,8 +114,13 @@ final class PostfixInternalServer implements AutoCloseable {
                 "notify_classes =",
                 "bounce_queue_lifetime = 0",
                 "disable_dns_lookups = yes",
-                "smtp_dns_support_level = disabled",
-                ""));
+                "smtp_dns_support_level = disabled"));
+        for (String setting : settings) {
+            String key = setting.substring(0, setting.indexOf('=')).strip();
+            mainCf.removeIf(line -> line.startsWith(key + " ="));
+            mainCf.add(setting);
+        }
+        Files.writeString(dir.resolve("main.cf"), String.join("\n", mainCf) + "\n");
         Process master = new ProcessBuilder(SETSID, MASTER, "-c", dir.toString(), "-d")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("master.out").toFile()).start();
         PostfixInternalServer server = new PostfixInternalServer(dir, port, master);

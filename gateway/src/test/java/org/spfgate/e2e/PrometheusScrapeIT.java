@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -23,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
+import org.spfgate.testhost.FreePort;
+import org.spfgate.testhost.ThirdPartyTools;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.wiser.Wiser;
 
@@ -55,8 +56,8 @@ class PrometheusScrapeIT {
             Wiser internal = Wiser.create(SMTPServer.port(0).bindAddress(InetAddress.getLoopbackAddress())
                     .hostName("internal.test").insertReceivedHeaders(false).maxMessageSize(10_000_000));
             internal.start();
-            int smtpPort = freePort();
-            int metricsPort = freePort();
+            int smtpPort = FreePort.onLoopback();
+            int metricsPort = FreePort.onLoopback();
             Path config = dir.resolve("spfgate.yaml");
             Files.writeString(config, """
                     server: { hostname: mx.example.test, listen: ["127.0.0.1:%d"] }
@@ -77,7 +78,7 @@ class PrometheusScrapeIT {
                 swaks(smtpPort, "alice@sender.test", 0);
                 swaks(smtpPort, "mallory@forger.test", 24); // swaks: 24 = refused at RCPT
 
-                int prometheusPort = freePort();
+                int prometheusPort = FreePort.onLoopback();
                 Path prometheusConfig = dir.resolve("prometheus.yml");
                 Files.writeString(prometheusConfig, """
                         global: { scrape_interval: 1s, evaluation_interval: 1s }
@@ -166,11 +167,4 @@ class PrometheusScrapeIT {
             return "(" + e + ")";
         }
     }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
 }
