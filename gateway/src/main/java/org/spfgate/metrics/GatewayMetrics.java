@@ -83,8 +83,9 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<DnsQueryType, Timer> dnsQuerySeconds = new EnumMap<>(DnsQueryType.class);
     private final Counter reloadsSucceeded;
     private final Counter reloadsFailed;
-    // The gauge reads this (epoch seconds); the field keeps it from reading NaN.
-    private final AtomicLong lastReloadSuccess = new AtomicLong(System.currentTimeMillis() / 1000);
+    // The gauge reads this (epoch seconds; 0: no reload yet, as every series starts at zero);
+    // the field keeps it from reading NaN.
+    private final AtomicLong lastReloadSuccess = new AtomicLong();
 
     /** Metrics with no {@code trusted} entries. */
     public GatewayMetrics() {
@@ -152,7 +153,7 @@ public final class GatewayMetrics implements AutoCloseable {
         reloadsSucceeded = reloads("success");
         reloadsFailed = reloads("failure");
         Gauge.builder("spfgate.config.last.reload.success.timestamp.seconds", lastReloadSuccess, AtomicLong::get)
-                .description("When the running configuration was loaded (start or reload), in seconds since the epoch")
+                .description("When the last successful reload applied the running configuration, in seconds since the epoch; 0 before the first")
                 .register(registry);
 
         new ClassLoaderMetrics().bindTo(registry);

@@ -56,6 +56,7 @@ class ReloadDialogTest {
                 server:
                   hostname: mx.gateway.test
                   listen: ["127.0.0.1:2525"]
+                  max_connections_per_ip: 100   # 20 clients, each reconnecting before the server saw its last close
                 %s
                 domains: [%s]
                 relay: { host: 127.0.0.1, port: %d, tls: none, connections: 4 }
