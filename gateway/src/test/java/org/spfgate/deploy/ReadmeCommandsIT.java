@@ -105,14 +105,17 @@ class ReadmeCommandsIT {
         try (ShippedLaunch.Peers peers = ShippedLaunch.Peers.start()) {
             Path config = peers.exchangeRelayConfig(dir);
             Path log = dir.resolve("gateway.log");
-            Process gateway = asWritten(runs.get(0).replace("config/exchange-relay.yaml", config.toString()))
+            // exec: the shell becomes the launcher, which becomes the JVM, so SIGTERM reaches spfgate
+            Process gateway = asWritten("exec " + runs.get(0).replace("config/exchange-relay.yaml", config.toString()))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
                 ShippedLaunch.awaitHealthy(peers.metricsPort(), gateway, log);
                 assertTrue(ShippedLaunch.banner(peers.smtpPort()).startsWith("220 mx.example.org "));
                 gateway.destroy();
                 assertTrue(gateway.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s of SIGTERM");
+                assertTrue(Files.readString(log).contains("spfgate stopped"), Files.readString(log));
             } finally {
+                gateway.descendants().forEach(ProcessHandle::destroyForcibly);
                 gateway.destroyForcibly();
             }
         }
