@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.spfgate.cli.EnvironmentChecks;
@@ -70,6 +71,8 @@ public final class Gateway implements AutoCloseable {
     /** What new sessions get: {@link #config} with what a reload changed. */
     private GatewayConfig running;
     private SpfDnsClient dns;
+    /** The clock DNS answers age by (a test's, or System::nanoTime). */
+    private final LongSupplier dnsClock;
     private ScheduledExecutorService certificateWatch;
     private final List<SmtpListener> listeners = new ArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -88,6 +91,14 @@ public final class Gateway implements AutoCloseable {
      * way no real one can be told to.
      */
     public Gateway(GatewayConfig config, Downstream instead) throws IOException {
+        this(config, instead, System::nanoTime);
+    }
+
+    /**
+     * As {@link #Gateway(GatewayConfig, Downstream)}, with the clock DNS answers age by (the DNS
+     * cache and the trusted {@code mx_of} address sets): tests pass time without waiting.
+     */
+    public Gateway(GatewayConfig config, Downstream instead, LongSupplier dnsClock) throws IOException {
         this.config = config;
         ServerConfig server = config.server();
         // First what can fail on a bad file, before anything holds threads or sockets.
@@ -95,10 +106,11 @@ public final class Gateway implements AutoCloseable {
         this.tls = server.tls() == null ? null : ServerTls.load(server.tls());
         this.decisions = DecisionLog.open(config.log());
         this.metrics = new GatewayMetrics(config.trusted());
+        this.dnsClock = dnsClock;
         this.dns = dnsClient(config);
         this.ownDownstream = instead == null;
         Downstream downstream = instead != null ? instead : downstream(config);
-        this.sessions = new Sessions(SessionConfig.of(config, dns), downstream, metrics, decisions,
+        this.sessions = new Sessions(SessionConfig.of(config, dns, dnsClock, null), downstream, metrics, decisions,
                 Clock.systemUTC());
         this.gate = new ConnectionGate(server.maxConnections(), server.maxConnectionsPerIp(), sessions, metrics);
         try {
@@ -266,7 +278,7 @@ public final class Gateway implements AutoCloseable {
         if (!effective.dns().equals(running.dns())) {
             dns = dnsClient(effective);
         }
-        sessions.replace(SessionConfig.of(effective, dns), downstream);
+        sessions.replace(SessionConfig.of(effective, dns, dnsClock, null), downstream);
         running = effective;
         metrics.reloaded(effective.trusted());
         for (String key : needRestart) {
@@ -293,7 +305,7 @@ public final class Gateway implements AutoCloseable {
         ServerConfig server = new ServerConfig(was.hostname(), was.listen(), was.maxConnections(),
                 was.maxConnectionsPerIp(), was.maxMessageSize(), now.maxRecipients(), was.timeouts(),
                 (was.tls() == null) == (now.tls() == null) ? now.tls() : was.tls(), was.proxyProtocol(),
-                now.bareLineEndings());
+                now.bareLineEndings(), now.tempDirectory());
         return new GatewayConfig(server, next.domains(), next.relay(), next.deliverToDirectory(), next.dns(),
                 next.spf(), next.trusted(), config.metrics(), config.log());
     }
@@ -306,7 +318,7 @@ public final class Gateway implements AutoCloseable {
 
     private SpfDnsClient dnsClient(GatewayConfig c) {
         return new SpfDnsClient(c.dns().servers().stream().map(HostPort::toSocketAddress).toList(),
-                c.dns().queryTimeout(), SpfDnsClient.DEFAULT_CACHE_ENTRIES, metrics::dnsQuery);
+                c.dns().queryTimeout(), SpfDnsClient.DEFAULT_CACHE_ENTRIES, metrics::dnsQuery, dnsClock);
     }
 
     private static Downstream downstream(GatewayConfig c) {

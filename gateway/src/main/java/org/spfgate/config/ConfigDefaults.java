@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.spfgate.spf.SpfResult;
 
 /**
@@ -40,6 +41,8 @@ public final class ConfigDefaults {
     /** Empty: no PROXY protocol. */
     public static final List<Cidr> PROXY_PROTOCOL = List.of();
     public static final ServerConfig.BareLineEndings BARE_LINE_ENDINGS = ServerConfig.BareLineEndings.NORMALIZE;
+    /** {@code null}: the system's temporary directory ({@code java.io.tmpdir}). */
+    public static final Path TEMP_DIRECTORY = null;
 
     // domains:
     public static final List<String> DOMAINS = List.of("example.test");
@@ -77,6 +80,8 @@ public final class ConfigDefaults {
     /** Local parts never refused for SPF (RFC 5321 4.5.1 requires postmaster to work). */
     public static final List<String> SPF_EXEMPT_RECIPIENTS = List.of("postmaster", "abuse");
     public static final SpfConfig.Headers SPF_HEADERS = new SpfConfig.Headers(true, true);
+    /** Off: every refusal happens at RCPT, as before. */
+    public static final Set<SpfResult> SPF_DKIM_RESCUE = Set.of();
 
     // trusted:
     public static final List<TrustedEntry> TRUSTED = List.of();
@@ -100,7 +105,7 @@ public final class ConfigDefaults {
     public static ServerConfig server() {
         return new ServerConfig(hostname(), LISTEN, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_MESSAGE_SIZE,
                 MAX_RECIPIENTS, new ServerConfig.Timeouts(COMMAND_TIMEOUT, DATA_TIMEOUT), SERVER_TLS, PROXY_PROTOCOL,
-                BARE_LINE_ENDINGS);
+                BARE_LINE_ENDINGS, TEMP_DIRECTORY);
     }
 
     public static DnsConfig dns() {
@@ -108,7 +113,7 @@ public final class ConfigDefaults {
     }
 
     public static SpfConfig spf() {
-        return new SpfConfig(SPF_MODE, SPF_CHECK_HELO, SPF_ACTIONS, SPF_EXEMPT_RECIPIENTS, SPF_HEADERS);
+        return new SpfConfig(SPF_MODE, SPF_CHECK_HELO, SPF_ACTIONS, SPF_EXEMPT_RECIPIENTS, SPF_HEADERS, SPF_DKIM_RESCUE);
     }
 
     public static MetricsConfig metrics() {

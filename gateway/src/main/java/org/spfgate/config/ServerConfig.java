@@ -9,6 +9,8 @@ import java.util.List;
  * @param tls            STARTTLS certificate and key; {@code null}: no STARTTLS
  * @param maxMessageSize bytes (MB = 10^6)
  * @param proxyProtocol  load balancers allowed to send a PROXY header; empty: off
+ * @param tempDirectory  where a message held for a verdict spills when it is too large for
+ *                       memory; {@code null}: the system's temporary directory
  */
 public record ServerConfig(
         String hostname,
@@ -20,7 +22,16 @@ public record ServerConfig(
         Timeouts timeouts,
         TlsConfig tls,
         List<Cidr> proxyProtocol,
-        BareLineEndings bareLineEndings) {
+        BareLineEndings bareLineEndings,
+        java.nio.file.Path tempDirectory) {
+
+    /** With the system's temporary directory. */
+    public ServerConfig(String hostname, List<HostPort> listen, int maxConnections, int maxConnectionsPerIp,
+            long maxMessageSize, int maxRecipients, Timeouts timeouts, TlsConfig tls, List<Cidr> proxyProtocol,
+            BareLineEndings bareLineEndings) {
+        this(hostname, listen, maxConnections, maxConnectionsPerIp, maxMessageSize, maxRecipients, timeouts, tls,
+                proxyProtocol, bareLineEndings, null);
+    }
 
     public record Timeouts(Duration command, Duration data) {
     }

@@ -4,7 +4,9 @@
  * <p>Place in the message path: {@code listener → session → policy → headers → relay}. At DATA
  * the session builds {@link org.spfgate.headers.SmtpTrace} (HELO, client IP, {@code with}
  * protocol, id, recipients, time) and calls
- * {@link org.spfgate.headers.TraceHeaders#checked} (or {@code #trusted} for a trusted client) to
+ * {@link org.spfgate.headers.TraceHeaders#checked} (or {@code #trusted}, {@code #through},
+ * {@code #notEvaluatedThrough} for a trusted client; {@link org.spfgate.headers.ReceivedFrom}
+ * reads the client of a relay's Received field for {@code spf: through}) to
  * get the prepended bytes — Authentication-Results, Received-SPF, Received, top first (docs/contract.md
  * §5) — and wraps the client's unstuffed message in
  * {@link org.spfgate.headers.OwnAuthenticationResultsFilter}; both go to

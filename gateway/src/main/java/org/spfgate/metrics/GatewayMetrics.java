@@ -67,6 +67,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<MessageOutcome, Counter> messages = new EnumMap<>(MessageOutcome.class);
     private final Map<RejectionReason, Counter> rejections = new EnumMap<>(RejectionReason.class);
     private final Map<String, Counter> trusted = new ConcurrentHashMap<>();
+    private final Map<DkimRescueOutcome, Counter> dkimRescues = new EnumMap<>(DkimRescueOutcome.class);
     private final Timer relaySeconds;
     /**
      * The downstream refusals that are the internal server (or the delivery directory) failing
@@ -129,6 +130,11 @@ public final class GatewayMetrics implements AutoCloseable {
         }
         for (TrustedEntry entry : trustedEntries) {
             trustedCounter(entry.name());
+        }
+        for (DkimRescueOutcome o : DkimRescueOutcome.values()) {
+            dkimRescues.put(o, Counter.builder("spfgate.dkim.rescues")
+                    .description("Messages whose SPF refusal waited for DKIM (spf.dkim_rescue), by what the end of DATA decided")
+                    .tag("outcome", o.token()).register(registry));
         }
         relaySeconds = latency("spfgate.relay",
                 "Time from the end of the client's DATA to the internal server's reply to the final dot",
@@ -241,6 +247,11 @@ public final class GatewayMetrics implements AutoCloseable {
     /** A transaction ended: call once per message, with the reply the client got to DATA (or earlier). */
     public void messageOutcome(MessageOutcome outcome) {
         messages.get(outcome).increment();
+    }
+
+    /** The end of DATA decided a message whose SPF refusal waited for DKIM; once per message. */
+    public void dkimRescue(DkimRescueOutcome outcome) {
+        dkimRescues.get(outcome).increment();
     }
 
     /** The gateway refused a recipient or a message; call once per refusal. */

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spfgate.spf.SpfResult;
@@ -49,6 +50,7 @@ class ConfigLoaderTest {
               actions: { fail: reject, softfail: accept, neutral: accept, none: accept, temperror: defer, permerror: accept }
               exempt_recipients: [postmaster, abuse]
               headers: { received_spf: true, authentication_results: true }
+              dkim_rescue: []
             trusted:
               - name: backup-mx
                 networks: [198.51.100.0/28, "2001:db8:1::/48"]
@@ -106,6 +108,7 @@ class ConfigLoaderTest {
         assertEquals(ConfigDefaults.SPF_ACTIONS, c.spf().actions());
         assertEquals(List.of("postmaster", "abuse"), c.spf().exemptRecipients());
         assertEquals(new SpfConfig.Headers(true, true), c.spf().headers());
+        assertEquals(Set.of(), c.spf().dkimRescue());
 
         assertEquals(List.of(
                 new TrustedEntry("backup-mx", List.of(Cidr.parse("198.51.100.0/28"), Cidr.parse("2001:db8:1::/48")), List.of()),
@@ -124,6 +127,14 @@ class ConfigLoaderTest {
                 SpfResult.NONE, SpfConfig.Action.ACCEPT,
                 SpfResult.TEMPERROR, SpfConfig.Action.DEFER,
                 SpfResult.PERMERROR, SpfConfig.Action.ACCEPT), ConfigDefaults.SPF_ACTIONS);
+    }
+
+    @Test
+    void dkimRescueListsResultsAndIsOffByDefault() throws Exception {
+        assertEquals(Set.of(), ConfigDefaults.builtIn().spf().dkimRescue());
+        GatewayConfig c = ConfigLoader.parse("spf: { dkim_rescue: [fail, SoftFail, fail] }\n", "test.yaml");
+        assertEquals(Set.of(SpfResult.FAIL, SpfResult.SOFTFAIL), c.spf().dkimRescue());
+        assertEquals(Set.of(), ConfigLoader.parse("spf: { dkim_rescue: }\n", "test.yaml").spf().dkimRescue());
     }
 
     @Test

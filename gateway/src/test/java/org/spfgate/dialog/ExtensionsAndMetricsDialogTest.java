@@ -116,7 +116,7 @@ class ExtensionsAndMetricsDialogTest {
     }
 
     /** The change of one series between two scrapes of the Prometheus text. */
-    private static double delta(String before, String after, String series) {
+    static double delta(String before, String after, String series) {
         return value(after, series) - value(before, series);
     }
 

@@ -1,12 +1,14 @@
 package org.spfgate.dialog;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.spfgate.config.ConfigLoader;
 import org.spfgate.config.GatewayConfig;
@@ -32,10 +34,13 @@ final class GatewayUnderTest implements AutoCloseable {
     final InternalMailServer internal;
     final Gateway gateway;
     final Path logFile;
+    /** The YAML the gateway was configured from (for {@code explain --config}). */
+    final Path configFile;
     private final TemporaryDirectory directory;
 
     private GatewayUnderTest(Builder b) throws Exception {
         directory = new TemporaryDirectory("spfgate-dialog");
+        Files.createDirectories(directory.resolve("held"));
         logFile = directory.resolve("decisions.log");
         dns = TestDnsServer.start(b.zone);
         internal = new InternalMailServer();
@@ -58,18 +63,20 @@ final class GatewayUnderTest implements AutoCloseable {
                   max_recipients: %d
                   timeouts: { command: %s, data: %s }
                   bare_line_endings: %s
+                  temp_directory: "%s"
                 domains: [ours.test, example.org]
                 %s
                 deliver_to_directory: "%s"
                 dns:
                   servers: ["127.0.0.1:%d"]
-                  query_timeout: 300ms
-                  check_timeout: 2s
+                  query_timeout: 1s
+                  check_timeout: 3s
                 spf:
                   mode: %s
                   check_helo: %s
                   actions: { fail: reject, softfail: accept, neutral: accept, none: accept, temperror: defer, permerror: accept }
                   exempt_recipients: [postmaster, abuse]
+                  dkim_rescue: %s
                 %s
                 metrics:
                   listen: null
@@ -77,9 +84,14 @@ final class GatewayUnderTest implements AutoCloseable {
                   file: "%s"
                   format: text
                 """.formatted(HOSTNAME, b.maxConnections, b.maxConnectionsPerIp, b.maxMessageSize, b.maxRecipients,
-                b.commandTimeout, b.dataTimeout, b.bareLineEndings, relay, directory.resolve("delivered"), dns.port(), b.mode, b.checkHelo,
-                b.trusted, logFile);
-        gateway = Gateway.start(onAnyFreePort(ConfigLoader.parse(yaml, "dialog test")));
+                b.commandTimeout, b.dataTimeout, b.bareLineEndings, heldDirectory(), relay, directory.resolve("delivered"),
+                dns.port(), b.mode, b.checkHelo, b.dkimRescue, b.trusted, logFile);
+        configFile = directory.resolve("spfgate.yaml");
+        Files.writeString(configFile, yaml, StandardCharsets.UTF_8);
+        GatewayConfig config = ConfigLoader.parse(yaml, "dialog test");
+        gateway = new Gateway(b.alsoIpv6 ? onFreePorts(config, "127.0.0.1", "::1") : onAnyFreePort(config), null,
+                b.dnsClock);
+        gateway.start();
     }
 
     /** The config refuses port 0 (an operator never means it); tests need any free port. */
@@ -93,7 +105,7 @@ final class GatewayUnderTest implements AutoCloseable {
         List<HostPort> listen = Stream.of(hosts).map(host -> new HostPort(host, 0)).toList();
         ServerConfig server = new ServerConfig(s.hostname(), listen, s.maxConnections(),
                 s.maxConnectionsPerIp(), s.maxMessageSize(), s.maxRecipients(), s.timeouts(), s.tls(),
-                s.proxyProtocol(), s.bareLineEndings());
+                s.proxyProtocol(), s.bareLineEndings(), s.tempDirectory());
         return new GatewayConfig(server, c.domains(), c.relay(), c.deliverToDirectory(), c.dns(), c.spf(),
                 c.trusted(), c.metrics(), c.log());
     }
@@ -111,7 +123,7 @@ final class GatewayUnderTest implements AutoCloseable {
                   tls: { certificate: "%s", key: "%s" }
                 domains: [ours.test]
                 relay: { host: 127.0.0.1, port: %d, tls: none, connections: %d }
-                dns: { servers: ["127.0.0.1:%d"], query_timeout: 300ms }
+                dns: { servers: ["127.0.0.1:%d"], query_timeout: 1s }
                 metrics: { listen: null }
                 log: { file: "%s" }
                 """.formatted(HOSTNAME, pem[0], pem[1], internal.port(), relayConnections, dns.port(), log),
@@ -128,6 +140,18 @@ final class GatewayUnderTest implements AutoCloseable {
 
     SmtpClient connect() throws IOException {
         return SmtpClient.connect(address());
+    }
+
+    /** A client from ::1 (the gateway must have been built with {@link Builder#alsoOnIpv6()}). */
+    SmtpClient connectOverIpv6() throws IOException {
+        return SmtpClient.connect(gateway.smtpAddresses().stream()
+                .filter(a -> a.getAddress() instanceof Inet6Address).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no IPv6 listener: use alsoOnIpv6()")));
+    }
+
+    /** {@code server.temp_directory}: where held messages too large for memory go. */
+    Path heldDirectory() {
+        return directory.resolve("held");
     }
 
     Path deliveredDirectory() {
@@ -173,14 +197,23 @@ final class GatewayUnderTest implements AutoCloseable {
         private String mode = "enforce";
         private boolean checkHelo = true;
         private String trusted = "trusted: []";
+        private String dkimRescue = "[]";
         /** -1: the internal server; -2: no relay (directory delivery); else that port. */
         private int relayPort = -1;
         private String relayDataTimeout = "2s";
         private String commandTimeout = "10s";
         private String dataTimeout = "10s";
+        private boolean alsoIpv6;
+        private LongSupplier dnsClock = System::nanoTime;
 
         private Builder(TestZone zone) {
             this.zone = zone;
+        }
+
+        /** {@code spf.dkim_rescue}, e.g. {@code [fail]}. */
+        Builder dkimRescue(String results) {
+            dkimRescue = results;
+            return this;
         }
 
         Builder maxConnectionsPerIp(int n) {
@@ -243,6 +276,18 @@ final class GatewayUnderTest implements AutoCloseable {
 
         Builder relayDataTimeout(String duration) {
             relayDataTimeout = duration;
+            return this;
+        }
+
+        /** Listens on ::1 as well as on 127.0.0.1. */
+        Builder alsoOnIpv6() {
+            alsoIpv6 = true;
+            return this;
+        }
+
+        /** The clock DNS answers (and trusted mx_of sets) age by: a test moves it instead of waiting. */
+        Builder dnsClock(LongSupplier nanoClock) {
+            dnsClock = nanoClock;
             return this;
         }
 

@@ -50,7 +50,7 @@ class PostfixEndToEndTest {
     static void startEverything() throws Exception {
         ThirdPartyTools.require(PostfixInternalServer.programs());
         ThirdPartyTools.require("/usr/bin/swaks", "/usr/bin/dknewkey", PYTHON);
-        postfix = PostfixInternalServer.start(work, "ours.test", theShippedInternalServerSettings());
+        postfix = PostfixInternalServer.startWithSettings(work, "ours.test", theShippedInternalServerSettings());
         decisions = new LogFile(work.resolve("decisions.log"));
         dns = TestDnsServer.start(new TestZone()
                 .txt("sender.test", "v=spf1 ip4:127.0.0.1 -all")

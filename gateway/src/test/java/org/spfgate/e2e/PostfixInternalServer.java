@@ -19,7 +19,8 @@ import org.spfgate.testhost.LogFile;
 /**
  * A private Postfix instance (Debian's package) on a loopback port, standing in for the
  * organisation's internal server: it accepts mail for one domain and delivers every recipient
- * into one Maildir. Everything it has — {@code main.cf}, {@code master.cf}, queue, data, Maildir,
+ * into one Maildir. {@link #startBackupMx} makes one that plays the organisation's backup MX
+ * instead: it accepts mail for the domain from anyone and relays it to a relayhost. Everything it has — {@code main.cf}, {@code master.cf}, queue, data, Maildir,
  * log — lives in a directory the test gives it, so several test runs can have one each at once.
  *
  * <p>It runs Postfix's {@code master(8)} directly ({@code master -c DIR -d}) rather than
@@ -61,17 +62,56 @@ final class PostfixInternalServer implements AutoCloseable {
      * daemons run as {@code postfix} and deliver as {@code nobody}.
      */
     static PostfixInternalServer start(Path tempDir, String domain) throws IOException, InterruptedException {
-        return start(tempDir, domain, List.of());
+        return startWithSettings(tempDir, domain, List.of());
     }
 
     /**
      * As {@link #start(Path, String)}, with {@code settings} ({@code key = value} lines of
-     * main.cf) replacing the same keys of the test instance's own, or added to them.
+     * main.cf, e.g. an administrator's) replacing the same keys of the internal server's own, or
+     * added to them.
      */
-    static PostfixInternalServer start(Path tempDir, String domain, List<String> settings)
+    static PostfixInternalServer startWithSettings(Path tempDir, String domain, List<String> settings)
+            throws IOException, InterruptedException {
+        Path mail = tempDir.resolve("postfix").resolve("mail");
+        List<String> role = new ArrayList<>(List.of(
+                "myhostname = internal." + domain,
+                "mynetworks = 127.0.0.0/8",
+                "virtual_mailbox_domains = " + domain,
+                "virtual_mailbox_base = " + mail,
+                "virtual_mailbox_maps = static:Maildir/",
+                "virtual_uid_maps = static:65534",
+                "virtual_gid_maps = static:65534"));
+        for (String setting : settings) {
+            String key = setting.substring(0, setting.indexOf('=')).strip();
+            role.removeIf(line -> line.startsWith(key + " ="));
+            role.add(setting);
+        }
+        return start(tempDir, "postfix", role);
+    }
+
+    /**
+     * Starts an instance in {@code tempDir/postfix-backup} that plays a backup MX for
+     * {@code domain}: it accepts mail for it from any client, without any SPF check of its own,
+     * queues it, and relays it to {@code relayhost} ({@code [127.0.0.1]:port}: no DNS) from
+     * 127.0.0.1. No reverse lookups: its Received field says {@code (unknown [IP])}.
+     */
+    static PostfixInternalServer startBackupMx(Path tempDir, String domain, String relayhost)
+            throws IOException, InterruptedException {
+        return start(tempDir, "postfix-backup", List.of(
+                "myhostname = backup." + domain,
+                "mynetworks = 127.0.0.1/32",
+                "relay_domains = " + domain,
+                "relayhost = " + relayhost,
+                "smtp_bind_address = 127.0.0.1",
+                "smtpd_peername_lookup = no",
+                "smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination"));
+    }
+
+    /** {@code role}: the main.cf settings that make it an internal server or a backup MX. */
+    private static PostfixInternalServer start(Path tempDir, String name, List<String> role)
             throws IOException, InterruptedException {
         Files.setPosixFilePermissions(tempDir, PosixFilePermissions.fromString("rwx--x--x"));
-        Path dir = Files.createDirectory(tempDir.resolve("postfix"));
+        Path dir = Files.createDirectory(tempDir.resolve(name));
         int port = FreePort.onLoopback();
         Path queue = dir.resolve("queue");
         Path data = dir.resolve("data");
@@ -89,24 +129,18 @@ final class PostfixInternalServer implements AutoCloseable {
                 .replaceAll("(?m)^(\\S+\\s+(?:inet|unix|unix-dgram|fifo|pass)\\s+\\S+\\s+\\S+\\s+)\\S+", "$1n")
                 .replaceFirst("(?m)^smtp\\s+inet\\s.*$", "127.0.0.1:" + port + " inet n - n - - smtpd");
         Files.writeString(dir.resolve("master.cf"), masterCf);
-        List<String> mainCf = new ArrayList<>(List.of(
+        Files.writeString(dir.resolve("main.cf"), String.join("\n",
                 "compatibility_level = 3.6",
                 "queue_directory = " + queue,
                 "data_directory = " + data,
                 "mail_owner = postfix",
                 "inet_interfaces = 127.0.0.1",
                 "inet_protocols = ipv4",
-                "myhostname = internal." + domain,
                 "mydestination =",
-                "mynetworks = 127.0.0.0/8",
                 "alias_maps =",
                 "alias_database =",
                 "smtputf8_enable = yes",
-                "virtual_mailbox_domains = " + domain,
-                "virtual_mailbox_base = " + mail,
-                "virtual_mailbox_maps = static:Maildir/",
-                "virtual_uid_maps = static:65534",
-                "virtual_gid_maps = static:65534",
+                String.join("\n", role),
                 // Logging to a file avoids needing syslog; Postfix insists on the prefix.
                 "maillog_file = " + dir.resolve("maillog"),
                 "maillog_file_prefixes = " + dir,
@@ -114,13 +148,8 @@ final class PostfixInternalServer implements AutoCloseable {
                 "notify_classes =",
                 "bounce_queue_lifetime = 0",
                 "disable_dns_lookups = yes",
-                "smtp_dns_support_level = disabled"));
-        for (String setting : settings) {
-            String key = setting.substring(0, setting.indexOf('=')).strip();
-            mainCf.removeIf(line -> line.startsWith(key + " ="));
-            mainCf.add(setting);
-        }
-        Files.writeString(dir.resolve("main.cf"), String.join("\n", mainCf) + "\n");
+                "smtp_dns_support_level = disabled",
+                ""));
         Process master = new ProcessBuilder(SETSID, MASTER, "-c", dir.toString(), "-d")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("master.out").toFile()).start();
         PostfixInternalServer server = new PostfixInternalServer(dir, port, master);

@@ -253,7 +253,7 @@ class GatewayMetricsEndToEndTest {
         assertEquals(delivered + 1, internal.getMessages().size());
         String line = logLineFrom("list@fail.test");
         assertTrue(line.contains(" client=unknown[::1] helo=backup-mx.test "), line);
-        assertTrue(line.contains(" trusted=ipv6-loopback-mx status=relayed "), line);
+        assertTrue(line.contains(" trusted=ipv6-loopback-mx trusted_by=networks via=skip status=relayed "), line);
         assertTrue(!line.contains(" spf="), "a trusted client has no SPF result: " + line);
     }
 

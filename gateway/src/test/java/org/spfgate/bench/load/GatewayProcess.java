@@ -66,12 +66,15 @@ final class GatewayProcess implements AutoCloseable {
                 dns:
                   servers: ["127.0.0.1:%d"]
                   query_timeout: 2s
+                spf:
+                  dkim_rescue: %s
                 metrics:
                   listen: 127.0.0.1:%d
                 log:
                   file: null
                   format: text
-                """.formatted(smtpPort, maxConnections, maxConnections, DOMAIN, sinkPort, dnsPort, metricsPort));
+                """.formatted(smtpPort, maxConnections, maxConnections, DOMAIN, sinkPort, dnsPort,
+                        SenderZone.DKIM_RESCUE ? "[fail]" : "[]", metricsPort));
         Path output = workDir.resolve("gateway.out");
         List<String> command = new ArrayList<>();
         if (jvmOptions == null) {

@@ -79,6 +79,9 @@ public final class LoadGenerator {
         System.out.printf(Locale.ROOT, "machine: %d CPUs (%s), load average %s; load generator on Java %s%n",
                 Runtime.getRuntime().availableProcessors(), cpuModel(), ProcStatus.loadAverage(),
                 Runtime.version());
+        if (SenderZone.DKIM_RESCUE) {
+            System.out.println("spf.dkim_rescue: [fail]; every message fails SPF and carries an aligned rsa-sha256 DKIM signature");
+        }
 
         Path workDir = Files.createTempDirectory("spfgate-load");
         boolean ok = true;
@@ -126,9 +129,13 @@ public final class LoadGenerator {
                     dns.queryCount("AAAA"), dns.queryCount("PTR"));
             gateway.stop(); // flushes the decision log
             long relayed = gateway.logLinesWith(" status=relayed");
-            long relayedPass = gateway.logLinesWith(" status=relayed", " spf=pass", " helo_spf=pass");
-            System.out.printf(Locale.ROOT, "decision log: %d relayed, %d of them with spf=pass and helo_spf=pass%n",
-                    relayed, relayedPass);
+            // With load.dkimRescue every message fails SPF and is relayed because its DKIM signature rescues it.
+            String expected = SenderZone.DKIM_RESCUE ? " spf=fail" : " spf=pass";
+            long relayedPass = SenderZone.DKIM_RESCUE
+                    ? gateway.logLinesWith(" status=relayed", expected, " helo_spf=pass", " rescued_by=dkim d=sender.example")
+                    : gateway.logLinesWith(" status=relayed", expected, " helo_spf=pass");
+            System.out.printf(Locale.ROOT, "decision log: %d relayed, %d of them with%s and helo_spf=pass%s%n",
+                    relayed, relayedPass, expected, SenderZone.DKIM_RESCUE ? " and rescued_by=dkim" : "");
             if (relayed == 0 || relayed != relayedPass) {
                 System.out.println("  not every relayed message passed SPF; last line: " + gateway.lastLogLine());
                 ok = false;
