@@ -1,13 +1,19 @@
 package org.spfgate;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.spfgate.cli.GatewayLauncher;
 import org.spfgate.cli.SpfgateCommand;
 import org.spfgate.config.GatewayConfig;
+import sun.misc.Signal;
 
 /** The entry point of {@code spfgate.jar}: the command line, and the gateway it starts. */
 public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     /**
      * How long SIGTERM lets transactions in flight finish before the rest are cut.
@@ -22,9 +28,15 @@ public final class Main {
         System.exit(SpfgateCommand.execute(Main::startGateway, args));
     }
 
-    /** Starts the gateway; SIGTERM and SIGINT shut it down gracefully, after which {@code run} returns. */
-    private static GatewayLauncher.Running startGateway(GatewayConfig config) throws IOException {
-        Gateway gateway = Gateway.start(config);
+    /**
+     * Starts the gateway; SIGTERM and SIGINT shut it down gracefully, after which {@code run}
+     * returns; SIGHUP re-reads {@code file}.
+     */
+    private static GatewayLauncher.Running startGateway(GatewayConfig config, Path file) throws IOException {
+        Gateway gateway = new Gateway(config);
+        // Before the listener starts: by default SIGHUP ends a JVM (exit 129).
+        reloadOnSighup(gateway, file);
+        gateway.start();
         gateway.installShutdownHook(SHUTDOWN_DEADLINE);
         return new GatewayLauncher.Running() {
             @Override
@@ -37,5 +49,20 @@ public final class Main {
                 gateway.close(); // idempotent: after a SIGTERM shutdown, nothing is left to do
             }
         };
+    }
+
+    /**
+     * SIGHUP ({@code systemctl reload}, {@code kill -HUP}) reloads the config file. The JDK's
+     * {@code sun.misc.Signal} (module jdk.unsupported) is the only way to catch it in Java; the
+     * reload runs on its own thread, never on the JVM's signal thread.
+     */
+    private static void reloadOnSighup(Gateway gateway, Path file) {
+        Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().name("spfgate-reload").start(() -> {
+            if (file == null) {
+                LOG.warn("SIGHUP: running on the built-in defaults, there is no config file to re-read");
+            } else {
+                gateway.reload(file);
+            }
+        }));
     }
 }

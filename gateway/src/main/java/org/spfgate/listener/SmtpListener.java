@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import javax.net.ssl.SSLContext;
 import org.spfgate.config.HostPort;
 import org.spfgate.config.ServerConfig;
 import org.spfgate.metrics.GatewayMetrics;
@@ -39,7 +38,7 @@ public final class SmtpListener {
             Thread.ofPlatform().name("spfgate-client-deadlines").daemon().factory());
     private final HostPort configured;
 
-    public SmtpListener(HostPort address, ServerConfig config, ConnectionGate gate, SSLContext tls, GatewayMetrics metrics) {
+    public SmtpListener(HostPort address, ServerConfig config, ConnectionGate gate, ServerTls tls, GatewayMetrics metrics) {
         this.configured = address;
         try {
             Duration command = config.timeouts().command();

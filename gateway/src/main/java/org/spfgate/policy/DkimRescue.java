@@ -60,11 +60,15 @@ public final class DkimRescue {
         }
         for (DkimResult result : tried) {
             if (result.outcome() == DkimResult.Outcome.TEMPERROR) {
-                return new Outcome.Unverifiable(new Verdict.Defer(RejectionReason.DKIM_TEMPERROR,
-                        "temporary DNS error looking up the DKIM key of " + result.domain() + "; try again later"),
-                        result);
+                return new Outcome.Unverifiable(keyLookupFailed(result.domain()), result);
             }
         }
         return new Outcome.Refused(waiting, tried);
+    }
+
+    /** The deferral when the key of {@code signingDomain}'s signature cannot be looked up (451 4.4.3). */
+    public static Verdict.Defer keyLookupFailed(String signingDomain) {
+        return new Verdict.Defer(RejectionReason.DKIM_TEMPERROR,
+                "temporary DNS error looking up the DKIM key of " + signingDomain + "; try again later");
     }
 }

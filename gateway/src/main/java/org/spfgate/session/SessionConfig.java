@@ -58,11 +58,13 @@ public record SessionConfig(String hostname, int maxRecipients, long maxMessageS
     }
 
     /**
-     * As {@link #of(GatewayConfig, SpfDnsClient)}, with every SPF evaluation reported to
-     * {@code trace} ({@code null}: nowhere): for {@code explain}, which drives one session.
+     * As {@link #of(GatewayConfig, SpfDnsClient)}, for {@code explain}, which drives one session:
+     * the session's own SPF evaluations (MAIL FROM, HELO, {@code spf: through}) are reported to
+     * {@code trace}, those that decide whether the client is trusted ({@code spf_domains}) to
+     * {@code trustTrace}, so that neither is mistaken for the other ({@code null}: nowhere).
      */
-    public static SessionConfig of(GatewayConfig config, SpfDnsClient dns, SpfTrace trace) {
-        return of(config, dns, System::nanoTime, trace);
+    public static SessionConfig of(GatewayConfig config, SpfDnsClient dns, SpfTrace trace, SpfTrace trustTrace) {
+        return of(config, dns, System::nanoTime, trace, trustTrace);
     }
 
     /**
@@ -74,14 +76,21 @@ public record SessionConfig(String hostname, int maxRecipients, long maxMessageS
      * @param trace     told of every SPF evaluation, or {@code null}
      */
     public static SessionConfig of(GatewayConfig config, SpfDnsClient dns, LongSupplier nanoClock, SpfTrace trace) {
+        return of(config, dns, nanoClock, trace, trace);
+    }
+
+    private static SessionConfig of(GatewayConfig config, SpfDnsClient dns, LongSupplier nanoClock, SpfTrace trace,
+            SpfTrace trustTrace) {
         ServerConfig server = config.server();
         SpfConfig spf = config.spf();
         SpfChecker checker = new SpfChecker(dns, server.hostname(), config.dns().checkTimeout(), trace);
+        SpfChecker trustChecker = trustTrace == trace ? checker
+                : new SpfChecker(dns, server.hostname(), config.dns().checkTimeout(), trustTrace);
         List<String> mxOf = TrustedClients.mxOfDomains(config.trusted());
         MxHostAddresses mxHosts = mxOf.isEmpty() ? null : new MxHostAddresses(mxOf, dns, nanoClock);
         return new SessionConfig(server.hostname(), server.maxRecipients(), server.maxMessageSize(),
                 server.bareLineEndings(), spf.checkHelo(), checker,
-                new TrustedClients(config.trusted(), dns, checker, mxHosts),
+                new TrustedClients(config.trusted(), dns, trustChecker, mxHosts),
                 new RecipientPolicy(config.domains()),
                 new SpfPolicy(spf),
                 new TraceHeaders(server.hostname(), spf.headers()),

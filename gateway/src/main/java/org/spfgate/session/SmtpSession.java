@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.spfgate.config.TrustedEntry;
@@ -84,6 +85,7 @@ public final class SmtpSession {
     private static final Reply TOO_MANY_ERRORS = new Reply(421, "4.7.0 too many errors, closing");
 
     private final Sessions sessions;
+    private final Sessions.Generation generation;
     private final SessionConfig config;
     private final InetAddress client;
     private ClientTrust trust;
@@ -95,9 +97,10 @@ public final class SmtpSession {
     private int refusedRecipients;
     private int deferredRecipients;
 
-    SmtpSession(Sessions sessions, SessionConfig config, InetAddress client) {
+    SmtpSession(Sessions sessions, Sessions.Generation generation, InetAddress client) {
         this.sessions = sessions;
-        this.config = config;
+        this.generation = generation;
+        this.config = generation.config;
         this.client = client;
     }
 
@@ -178,7 +181,7 @@ public final class SmtpSession {
             }
         }
         try {
-            tx.downstream = sessions.downstream.open(new Envelope(
+            tx.downstream = generation.downstream.open(new Envelope(
                     sender, parameters.smtpUtf8(), parameters.eightBitMime(), parameters.declaredSize()));
         } catch (DownstreamRefusal refusal) {
             return end(tx, refusal.reply(), relayRefused(refusal));
@@ -273,6 +276,15 @@ public final class SmtpSession {
     /** Whether the client is a {@code trusted:} entry, as decided at its first MAIL; {@code null} before. */
     public ClientTrust trust() {
         return trust;
+    }
+
+    /**
+     * The reply the open transaction's final dot gets unless an aligned DKIM signature verifies
+     * ({@code spf.dkim_rescue}): its accepted recipients wait for it. Empty when nothing waits.
+     */
+    public Optional<Reply> awaitingDkim() {
+        Transaction tx = transaction;
+        return tx == null || tx.awaitingDkim == null ? Optional.empty() : Optional.of(tx.awaitingDkim.reply());
     }
 
     public boolean inTransaction() {
@@ -447,7 +459,11 @@ public final class SmtpSession {
 
     /** The connection is gone. */
     public void close() {
-        reset();
+        try {
+            reset();
+        } finally {
+            generation.leave();
+        }
     }
 
     private SpfVerdict check(SpfIdentity identity, String subject) {

@@ -22,7 +22,7 @@ import org.spfgate.testdns.TestZone;
  */
 class ExplainCommandTest {
 
-    private static final GatewayLauncher NEVER = config -> {
+    private static final GatewayLauncher NEVER = (config, file) -> {
         throw new AssertionError("explain must not start the gateway");
     };
 
@@ -30,6 +30,10 @@ class ExplainCommandTest {
     @TempDir
     static Path directory;
     private static Path config;
+    /** Every other trust matcher, {@code mx_of} with {@code spf: through}. */
+    private static Path trustConfig;
+    /** {@code spf.dkim_rescue: [fail]}. */
+    private static Path rescueConfig;
 
     @BeforeAll
     static void start() throws IOException {
@@ -44,7 +48,10 @@ class ExplainCommandTest {
                 .txt("slow.example", "v=spf1 include:dead.slow.example -all")
                 .timeout("dead.slow.example")
                 .ptr("203.0.113.77", "relay.forward.example.edu")
-                .a("relay.forward.example.edu", "203.0.113.77"));
+                .a("relay.forward.example.edu", "203.0.113.77")
+                .mx("ours.example", 10, "mx2.ours.example")
+                .a("mx2.ours.example", "198.51.100.40")
+                .txt("_spf.forwarder.example", "v=spf1 ip4:203.0.113.128/25 -all"));
         config = directory.resolve("spfgate.yaml");
         Files.writeString(config, """
                 server: { hostname: mx.ours.example, listen: ["127.0.0.1:2525"] }
@@ -61,6 +68,30 @@ class ExplainCommandTest {
                     hostnames: ["*.forward.example.edu"]
                 metrics: { listen: null }
                 """.formatted(dns.port()));
+        trustConfig = directory.resolve("trust.yaml");
+        Files.writeString(trustConfig, """
+                server: { hostname: mx.ours.example, listen: ["127.0.0.1:2525"] }
+                domains: [ours.example]
+                relay: { host: 127.0.0.1, port: 9, verify_recipients: true }
+                dns: { servers: ["127.0.0.1:%d"], query_timeout: 300ms, check_timeout: 2s }
+                spf: { actions: { fail: reject } }
+                trusted:
+                  - name: our-mx
+                    mx_of: [ours.example]
+                    spf: through
+                  - name: forwarder
+                    spf_domains: [_spf.forwarder.example]
+                metrics: { listen: null }
+                """.formatted(dns.port()));
+        rescueConfig = directory.resolve("rescue.yaml");
+        Files.writeString(rescueConfig, """
+                server: { hostname: mx.ours.example, listen: ["127.0.0.1:2525"] }
+                domains: [ours.example]
+                relay: { host: 127.0.0.1, port: 9, verify_recipients: true }
+                dns: { servers: ["127.0.0.1:%d"], query_timeout: 300ms, check_timeout: 2s }
+                spf: { actions: { fail: reject }, dkim_rescue: [fail] }
+                metrics: { listen: null }
+                """.formatted(dns.port()));
     }
 
     @AfterAll
@@ -69,14 +100,22 @@ class ExplainCommandTest {
     }
 
     private static CommandLineRun explain(String... args) {
-        List<String> all = new ArrayList<>(List.of("explain", "--config", config.toString()));
+        return explainWith(config, args);
+    }
+
+    private static CommandLineRun explainWith(Path configFile, String... args) {
+        List<String> all = new ArrayList<>(List.of("explain", "--config", configFile.toString()));
         all.addAll(List.of(args));
         return CommandLineRun.of(NEVER, all.toArray(String[]::new));
     }
 
     /** Explains and compares every line; the Received field is unfolded and its id and date masked. */
     private static void assertExplains(int exitCode, List<String> expected, String... args) {
-        CommandLineRun r = explain(args);
+        assertExplainsWith(config, exitCode, expected, args);
+    }
+
+    private static void assertExplainsWith(Path configFile, int exitCode, List<String> expected, String... args) {
+        CommandLineRun r = explainWith(configFile, args);
         assertEquals(expected, golden(r.out()), String.join("\n", r.out()) + "\n" + String.join("\n", r.err()));
         assertEquals(exitCode, r.exitCode());
     }
@@ -214,6 +253,134 @@ class ExplainCommandTest {
                         + " id ID for <bob@ours.example>; DATE"),
                 "--ip", "203.0.113.77", "--helo", "mail.sender.example", "--from", "alice@slow.example",
                 "--rcpt", "bob@ours.example");
+    }
+
+    @Test
+    void aClientThatIsAnMxHostOfOurDomainIsTrustedAndThroughSaysTheDecisionNeedsTheReceivedField() {
+        assertExplainsWith(trustConfig, 0, List.of(
+                "trusted: our-mx (mx_of ours.example)",
+                "action: none: SPF is evaluated at DATA for the client the topmost Received field names,"
+                        + " stamped, never acted on (spf: through)",
+                "  the real decision needs the message's topmost Received field (the one our-mx added), which"
+                        + " explain has no message for: the headers below are those of a message without one",
+                "rcpt bob@ours.example: accepted; the internal server's own reply to RCPT would follow"
+                        + " (not asked: explain sends nothing)",
+                "Authentication-Results: mx.ours.example; spf=none (mx.ours.example: not evaluated through trusted"
+                        + " relay our-mx 198.51.100.40, matched by mx_of ours.example: the message has no Received field)"
+                        + " smtp.mailfrom=alice@forged.example",
+                "Received: from mail.sender.example ([198.51.100.40]) by mx.ours.example (spfgate) with ESMTP"
+                        + " id ID for <bob@ours.example>; DATE"),
+                "--ip", "198.51.100.40", "--helo", "mail.sender.example", "--from", "alice@forged.example",
+                "--rcpt", "bob@ours.example");
+    }
+
+    @Test
+    void aClientThatPassesAnSpfDomainIsTrustedAndTheEvaluationThatTrustedItIsShownUnderIt() {
+        assertExplainsWith(trustConfig, 0, List.of(
+                "trusted: forwarder (spf_domains _spf.forwarder.example)",
+                "  check_host _spf.forwarder.example",
+                "    TXT _spf.forwarder.example: found \"v=spf1 ip4:203.0.113.128/25 -all\"",
+                "    record: v=spf1 ip4:203.0.113.128/25 -all",
+                "    ip4:203.0.113.128/25: match",
+                "    _spf.forwarder.example: pass",
+                "  lookups: 0 of 10; void lookups: 0 of 2",
+                "  decided by: ip4:203.0.113.128/25",
+                "action: none: a trusted client's mail skips SPF",
+                "rcpt bob@ours.example: accepted; the internal server's own reply to RCPT would follow"
+                        + " (not asked: explain sends nothing)",
+                "Authentication-Results: mx.ours.example; spf=none (mx.ours.example: 203.0.113.130 is trusted relay"
+                        + " forwarder; SPF not checked; matched by spf_domains _spf.forwarder.example)",
+                "Received: from fwd.forwarder.example ([203.0.113.130]) by mx.ours.example (spfgate) with ESMTP"
+                        + " id ID for <bob@ours.example>; DATE"),
+                "--ip", "203.0.113.130", "--helo", "fwd.forwarder.example", "--from", "alice@forged.example",
+                "--rcpt", "bob@ours.example");
+    }
+
+    @Test
+    void anSpfDomainThatFailsTrustsNobodyAndItsEvaluationIsNotTakenForTheSendersOwn() {
+        CommandLineRun r = explainWith(trustConfig, "--ip", "192.0.2.25", "--helo", "mail.sender.example",
+                "--from", "alice@forged.example", "--rcpt", "bob@ours.example");
+        List<String> out = r.out();
+        assertEquals(List.of("trusted: no", "  spf_domains _spf.forwarder.example: fail",
+                "  check_host _spf.forwarder.example"), out.subList(0, 3), String.join("\n", out));
+        int mailFrom = out.indexOf("spf mailfrom: fail");
+        assertTrue(mailFrom > 0, String.join("\n", out));
+        assertEquals("  check_host forged.example", out.get(mailFrom + 1));
+        assertTrue(out.contains("rcpt bob@ours.example: 550 5.7.23 forged.example never sends mail from 192.0.2.25"),
+                String.join("\n", out));
+        assertEquals(1, r.exitCode());
+    }
+
+    private static final List<String> FORGED_FAIL = List.of(
+            "spf mailfrom: fail",
+            "  check_host forged.example",
+            "    TXT forged.example: found \"v=spf1 mx -all exp=why.forged.example\"",
+            "    record: v=spf1 mx -all exp=why.forged.example",
+            "    mx",
+            "      MX forged.example: found mx.forged.example",
+            "      A mx.forged.example: found 198.51.100.9",
+            "      mx: no match",
+            "    -all: match",
+            "    forged.example: fail",
+            "  TXT why.forged.example: found \"%{d} never sends mail from %{i}\"",
+            "  lookups: 1 of 10; void lookups: 0 of 2",
+            "  decided by: -all",
+            "  explanation: forged.example never sends mail from 192.0.2.25");
+
+    private static final List<String> WAITS_FOR_DKIM = List.of(
+            "  the verdict waits for DATA (spf.dkim_rescue):",
+            "    a DKIM signature that verifies, d= aligned with forged.example (RFC 7489 3.1.1): relayed",
+            "    no such signature: 550 5.7.23 forged.example never sends mail from 192.0.2.25 (to the final dot)",
+            "    its key lookup fails in DNS: 451 4.4.3 temporary DNS error looking up the DKIM key of <d=>;"
+                    + " try again later");
+
+    @Test
+    void aFailListedInDkimRescueWaitsForDataAndSaysWhatEachOutcomeWouldBring() {
+        assertExplainsWith(rescueConfig, ExplainCommand.REFUSED, concat("trusted: no",
+                "  no trusted entry matches 192.0.2.25", HELO_PASS, FORGED_FAIL,
+                "action: fail -> reject (spf.actions.fail), waiting for an aligned DKIM signature at the end of DATA"
+                        + " (spf.dkim_rescue); exempt recipients: postmaster, abuse",
+                "rcpt bob@ours.example: accepted; the internal server's own reply to RCPT would follow"
+                        + " (not asked: explain sends nothing)",
+                WAITS_FOR_DKIM,
+                "rcpt carol@ours.example: accepted; the internal server's own reply to RCPT would follow"
+                        + " (not asked: explain sends nothing)",
+                WAITS_FOR_DKIM,
+                "data (a message without an aligned DKIM signature): 550 5.7.23 forged.example never sends mail from"
+                        + " 192.0.2.25",
+                "headers: none (nothing would be relayed; with an aligned signature that verifies,"
+                        + " Authentication-Results adds dkim=pass header.d=DOMAIN header.s=SELECTOR to the SPF result)"),
+                "--ip", "192.0.2.25", "--helo", "mail.sender.example", "--from", "alice@forged.example",
+                "--rcpt", "bob@ours.example", "--rcpt", "carol@ours.example");
+    }
+
+    @Test
+    void anExemptRecipientAfterAWaitingOneGetsTheSessions452AndTheWaitingRefusalDecidesTheExitCode() {
+        CommandLineRun r = explainWith(rescueConfig, "--ip", "192.0.2.25", "--helo", "mail.sender.example",
+                "--from", "alice@forged.example", "--rcpt", "bob@ours.example", "--rcpt", "postmaster@ours.example");
+        List<String> out = r.out();
+        int bob = out.indexOf("rcpt bob@ours.example: accepted; the internal server's own reply to RCPT would follow"
+                + " (not asked: explain sends nothing)");
+        assertTrue(bob > 0, String.join("\n", out));
+        assertEquals(WAITS_FOR_DKIM, out.subList(bob + 1, bob + 5));
+        assertEquals("rcpt postmaster@ours.example: 452 4.5.3 Send this recipient in a separate transaction",
+                out.get(bob + 5));
+        // the waiting recipient is refused unless a signature rescues it: that outranks the 452
+        assertEquals(ExplainCommand.REFUSED, r.exitCode());
+    }
+
+    @Test
+    void aWaitingRecipientAfterAnExemptOneGetsThe452AndTheExemptOneIsRelayedWithTheFailStamped() {
+        CommandLineRun r = explainWith(rescueConfig, "--ip", "192.0.2.25", "--helo", "mail.sender.example",
+                "--from", "alice@forged.example", "--rcpt", "postmaster@ours.example", "--rcpt", "bob@ours.example");
+        List<String> out = golden(r.out());
+        int postmaster = out.indexOf("rcpt postmaster@ours.example: accepted; the internal server's own reply to RCPT"
+                + " would follow (not asked: explain sends nothing)");
+        assertTrue(postmaster > 0, String.join("\n", out));
+        assertEquals(List.of("rcpt bob@ours.example: 452 4.5.3 Send this recipient in a separate transaction",
+                "Authentication-Results: mx.ours.example; spf=fail smtp.mailfrom=alice@forged.example"
+                        + " smtp.helo=mail.sender.example"), out.subList(postmaster + 1, postmaster + 3));
+        assertEquals(ExplainCommand.DEFERRED, r.exitCode());
     }
 
     @Test

@@ -9,6 +9,8 @@ import static org.spfgate.dialog.Dialogs.QUIT;
 import static org.spfgate.dialog.Dialogs.RCPT_TO_BOB;
 import static org.spfgate.dialog.ExtensionsAndMetricsDialogTest.delta;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
@@ -17,13 +19,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.spfgate.cli.SpfgateCommand;
 import org.spfgate.dkim.DkimSigner;
 import org.spfgate.testdns.TestZone;
 
 /**
  * {@code spf.dkim_rescue: [fail]}: forwarded mail whose SPF fails is accepted at RCPT and
  * decided at the final dot by an aligned DKIM signature, with the keys published in the test DNS
- * server and a real internal server behind the gateway.
+ * server and a real internal server behind the gateway; and {@code explain}, with the same
+ * config, names the reply an unsigned message gets at the final dot.
  */
 class DkimRescueDialogTest {
 
@@ -217,5 +221,26 @@ class DkimRescueDialogTest {
             }
             Thread.sleep(10);
         }
+    }
+
+    @Test
+    void explainSaysTheVerdictWaitsForDataAndNamesTheReplyAnUnsignedMessageGetsAtTheFinalDot() throws Exception {
+        String reply = finalReply("ivan@signer.test", message("ivan@signer.test"));
+        assertEquals(FAIL_REPLY, reply);
+
+        StringWriter out = new StringWriter();
+        int code = SpfgateCommand.commandLine((config, file) -> {
+            throw new AssertionError("explain must not start a gateway");
+        }).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(new StringWriter(), true))
+                .execute("explain", "--config", gw.configFile.toString(), "--ip", "127.0.0.1", "--helo",
+                        "mail.sender.test", "--from", "ivan@signer.test", "--rcpt", "bob@ours.test");
+        List<String> lines = out.toString().lines().toList();
+        String all = String.join("\n", lines);
+        assertTrue(lines.contains("rcpt bob@ours.test: accepted; the internal server's own reply to RCPT would follow"
+                + " (not asked: explain sends nothing)"), all);
+        assertTrue(lines.contains("  the verdict waits for DATA (spf.dkim_rescue):"), all);
+        assertTrue(lines.contains("    no such signature: " + reply + " (to the final dot)"), all);
+        assertTrue(lines.contains("data (a message without an aligned DKIM signature): " + reply), all);
+        assertEquals(1, code, all); // refused, unless an aligned signature rescues it
     }
 }
