@@ -21,7 +21,7 @@ import org.spfgate.testdns.TestDnsServer;
  * 10,000 idle sessions — for the gateway, and the same load sent straight to the sink, in the same
  * run, as the baseline the targets are ratios of.
  *
- * <p>Set-up, all on loopback: the built jar runs in its own JVM ({@link GatewayProcess}, plain
+ * <p>Set-up, all on loopback: the built jar runs in its own JVM ({@link GatewayProcess},
  * started by {@code bin/spfgate} with the JVM options the Dockerfile and the systemd unit ship, unless
  * {@code -Dload.gatewayJvm} gives others for a plain {@code java -jar}), relaying to
  * Postfix's {@code smtp-sink} ({@link SmtpSink}), asking the in-process {@link TestDnsServer} for
@@ -47,8 +47,9 @@ import org.spfgate.testdns.TestDnsServer;
  * Options, as {@code -D} before {@code -cp} inside {@code exec.args}: {@code load.seconds} (10,
  * each measured phase), {@code load.warmupSeconds} (10), {@code load.concurrencies} ("50,10"),
  * {@code load.concurrency} (replaces the first of them), {@code load.rounds} (3),
- * {@code load.idleSessions} (10000), {@code load.gatewayJvm} (JVM options for the gateway, space
- * separated, e.g. {@code "-Xmx256m"}; default: the shipped ones; empty: none), {@code load.jar} (default {@code gateway/target/spfgate.jar}
+ * {@code load.idleSessions} (10000), {@code load.gatewayJvm} (JVM options for a plain
+ * {@code java -jar} of the gateway, space separated, e.g. {@code "-Xmx256m"}; default: none, and
+ * {@code bin/spfgate} starts it with the shipped ones), {@code load.jar} (default {@code gateway/target/spfgate.jar}
  * or {@code target/spfgate.jar}, whichever exists).
  */
 public final class LoadGenerator {
