@@ -205,6 +205,27 @@ class ListenerDialogTest {
     }
 
     @Test
+    void aClientSilentAfterStartTlsGetsTheTimeoutReplyInsideTls(@TempDir Path dir) throws Exception {
+        Path[] pem = selfSignedPem(dir);
+        try (TestDnsServer dns = TestDnsServer.start(Zones.standard());
+                InternalMailServer internal = new InternalMailServer()) {
+            GatewayConfig config = GatewayUnderTest.onAnyFreePort(smallConfig(internal, dns, dir,
+                    "tls: { certificate: \"%s\", key: \"%s\" }".formatted(pem[0], pem[1]),
+                    "timeouts: { command: 1s, data: 1s }"));
+            try (Gateway gateway = Gateway.start(config);
+                    SmtpClient c = SmtpClient.connect(gateway.smtpAddresses().get(0))) {
+                c.expectLine("220 mx.gateway.test ESMTP spfgate");
+                c.send("STARTTLS");
+                c.expectLine("220 2.0.0 Ready to start TLS");
+                c.startTls(trusting(pem[0]));
+                // the read time-out is kept beside the socket, under TLS: the reply comes encrypted
+                c.expectLine("421 Timeout waiting for data from client.");
+                assertTrue(c.closedByServer());
+            }
+        }
+    }
+
+    @Test
     void withoutARelayMessagesAreWrittenToTheDeliveryDirectoryWithOurHeaders() throws Exception {
         try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).deliverToDirectory().start()) {
             try (SmtpClient c = gw.connect()) {

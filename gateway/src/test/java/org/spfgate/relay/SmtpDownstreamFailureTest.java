@@ -184,6 +184,59 @@ class SmtpDownstreamFailureTest {
     }
 
     @Test
+    void dataSentAheadWhileTheClientIsTold354DeliversTheSameBytes() throws Exception {
+        try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
+            t.recipient("bob@example.org");
+            t.dataComing();
+            waitFor(() -> server.commands.contains("DATA")); // on its way before the message is read
+            assertEquals(new Reply(250, "2.0.0 Ok: queued as 4ABC"), t.data(HEADERS, message()));
+        }
+        assertArrayEquals(concat(HEADERS, MESSAGE), server.deliveries.get(0).data());
+        assertEquals(1, server.commands.stream().filter("DATA"::equals).count());
+        assertEquals(1, downstream.idleConnections());
+    }
+
+    @Test
+    void aRefusalOfDataSentAheadIsTheReplyToTheFinalDotAndTheMessageIsStillReadToItsEnd() throws Exception {
+        server.dataReply = "452 4.3.1 Insufficient system storage";
+        InputStream message = message();
+        try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
+            t.recipient("bob@example.org");
+            t.dataComing();
+            assertEquals(new Reply(452, "4.3.1 Insufficient system storage"), t.data(HEADERS, message));
+        }
+        assertEquals(-1, message.read());
+        assertEquals(List.of(), server.deliveries);
+        assertEquals("RSET", server.commands.get(server.commands.size() - 1)); // kept, after RSET
+        assertEquals(1, downstream.idleConnections());
+    }
+
+    @Test
+    void aTransactionAbandonedAfterDataWasSentAheadClosesTheConnectionAndDeliversNothing() throws Exception {
+        try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
+            t.recipient("bob@example.org");
+            t.dataComing();
+            t.abort(); // the client went away before sending its message
+        }
+        waitFor(() -> server.endedMidData.get() == 1); // no RSET after DATA: the server saw the connection end
+        assertEquals(List.of(), server.deliveries);
+        assertEquals(0, downstream.idleConnections());
+    }
+
+    @Test
+    void withoutRecipientVerificationNothingIsSentAhead() throws Exception {
+        try (SmtpDownstream unverified = downstream(false, 1);
+                DownstreamTransaction t = unverified.open(plainEnvelope())) {
+            t.recipient("bob@example.org");
+            t.dataComing(); // the RCPTs go first, at data(): DATA cannot be sent before them
+            assertEquals(250, t.data(HEADERS, message()).code());
+        }
+        int data = server.commands.indexOf("DATA");
+        assertEquals("RCPT TO:<bob@example.org>", server.commands.get(data - 1), server.commands.toString());
+        assertEquals(1, server.deliveries.size());
+    }
+
+    @Test
     void anInternalServerSilentAfterTheFinalDotGives451AfterTheDataTimeout() throws Exception {
         server.silence = ScriptedSmtpServer.Silence.AFTER_FINAL_DOT;
         try (DownstreamTransaction t = downstream.open(plainEnvelope())) {
