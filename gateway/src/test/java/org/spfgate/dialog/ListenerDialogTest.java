@@ -173,9 +173,7 @@ class ListenerDialogTest {
         Path[] pem = selfSignedPem(dir);
         try (TestDnsServer dns = TestDnsServer.start(Zones.standard());
                 InternalMailServer internal = new InternalMailServer()) {
-            GatewayConfig config = GatewayUnderTest.onAnyFreePort(smallConfig(internal, dns, dir,
-                    "tls: { certificate: \"%s\", key: \"%s\" }".formatted(pem[0], pem[1])));
-            try (Gateway gateway = Gateway.start(config);
+            try (Gateway gateway = Gateway.start(tlsConfig(internal, dns, dir, pem));
                     SmtpClient plain = SmtpClient.connect(gateway.smtpAddresses().get(0))) {
                 plain.script(GREETING + """
                         C: EHLO mail.sender.test
@@ -209,10 +207,7 @@ class ListenerDialogTest {
         Path[] pem = selfSignedPem(dir);
         try (TestDnsServer dns = TestDnsServer.start(Zones.standard());
                 InternalMailServer internal = new InternalMailServer()) {
-            GatewayConfig config = GatewayUnderTest.onAnyFreePort(smallConfig(internal, dns, dir,
-                    "tls: { certificate: \"%s\", key: \"%s\" }".formatted(pem[0], pem[1]),
-                    "timeouts: { command: 1s, data: 1s }"));
-            try (Gateway gateway = Gateway.start(config);
+            try (Gateway gateway = Gateway.start(tlsConfig(internal, dns, dir, pem, "timeouts: { command: 1s, data: 1s }"));
                     SmtpClient c = SmtpClient.connect(gateway.smtpAddresses().get(0))) {
                 c.expectLine("220 mx.gateway.test ESMTP spfgate");
                 c.send("STARTTLS");
@@ -373,6 +368,14 @@ class ListenerDialogTest {
      * internal server and the test DNS server on loopback, no metrics listener; {@code serverLines}
      * go into {@code server:}.
      */
+    /** {@link #smallConfig} with STARTTLS offered on the certificate and key {@code pem}. */
+    private static GatewayConfig tlsConfig(InternalMailServer internal, TestDnsServer dns, Path dir, Path[] pem,
+            String... moreServerLines) throws Exception {
+        return GatewayUnderTest.onAnyFreePort(smallConfig(internal, dns, dir, Stream.concat(
+                Stream.of("tls: { certificate: \"%s\", key: \"%s\" }".formatted(pem[0], pem[1])),
+                Stream.of(moreServerLines)).toArray(String[]::new)));
+    }
+
     private static GatewayConfig smallConfig(InternalMailServer internal, TestDnsServer dns, Path dir,
             String... serverLines) throws Exception {
         return ConfigLoader.parse("""

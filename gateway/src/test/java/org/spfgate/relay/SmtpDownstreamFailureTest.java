@@ -177,10 +177,7 @@ class SmtpDownstreamFailureTest {
             assertEquals(new Reply(250, "2.1.5 Ok"), t.recipient("bob@example.org"));
             assertEquals(new Reply(554, "5.7.1 Message rejected: spam score too high"), t.data(HEADERS, message()));
         }
-        assertEquals(List.of(), server.deliveries);
-        // The connection was reset and kept.
-        assertEquals("RSET", server.commands.get(server.commands.size() - 1));
-        assertEquals(1, downstream.idleConnections());
+        assertNothingDeliveredAndTheConnectionResetAndKept();
     }
 
     @Test
@@ -206,8 +203,12 @@ class SmtpDownstreamFailureTest {
             assertEquals(new Reply(452, "4.3.1 Insufficient system storage"), t.data(HEADERS, message));
         }
         assertEquals(-1, message.read());
+        assertNothingDeliveredAndTheConnectionResetAndKept();
+    }
+
+    private void assertNothingDeliveredAndTheConnectionResetAndKept() {
         assertEquals(List.of(), server.deliveries);
-        assertEquals("RSET", server.commands.get(server.commands.size() - 1)); // kept, after RSET
+        assertEquals("RSET", server.commands.get(server.commands.size() - 1));
         assertEquals(1, downstream.idleConnections());
     }
 
