@@ -23,10 +23,20 @@ public final class Main {
         System.exit(SpfgateCommand.execute(Main::startGateway, args));
     }
 
-    /** Starts the gateway; SIGTERM and SIGINT shut it down gracefully, after which {@code run} returns. */
+    /**
+     * Starts the gateway; SIGTERM and SIGINT shut it down gracefully, after which {@code run}
+     * returns and the JVM exits 0: a clean stop is a success for systemd and container runtimes.
+     * (Left to the JVM's default, SIGTERM ends it with 143 once the shutdown hooks are done.)
+     */
     private static GatewayLauncher.Running startGateway(GatewayConfig config) throws IOException {
         Gateway gateway = Gateway.start(config);
+        // Still there for any other way the JVM goes down (System.exit elsewhere, an unhandled signal).
         gateway.installShutdownHook(SHUTDOWN_DEADLINE);
+        for (String name : new String[] {"TERM", "INT"}) {
+            // The drain takes up to the deadline: off the signal dispatcher thread.
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> Thread.ofPlatform().name("spfgate-stop")
+                    .start(() -> gateway.shutdown(SHUTDOWN_DEADLINE)));
+        }
         return new GatewayLauncher.Running() {
             @Override
             public void awaitTermination() throws InterruptedException {

@@ -72,11 +72,13 @@ final class ConfigBinder {
 
     private ServerConfig server(YamlNode node, String path) {
         Section s = section(node, path, "hostname", "listen", "max_connections", "max_connections_per_ip",
-                "max_message_size", "max_recipients", "timeouts", "tls", "proxy_protocol", "bare_line_endings");
+                "max_message_size", "max_recipients", "timeouts", "tls", "proxy_protocol", "bare_line_endings",
+                "listen_backlog");
+        int maxConnections = s.value("max_connections", this::positiveInt, ConfigDefaults.MAX_CONNECTIONS);
         return new ServerConfig(
                 s.value("hostname", scalar(DomainNameSyntax::normalize), ConfigDefaults.hostname()),
                 s.value("listen", nonEmptyList(scalar(HostPort::parse)), ConfigDefaults.LISTEN),
-                s.value("max_connections", this::positiveInt, ConfigDefaults.MAX_CONNECTIONS),
+                maxConnections,
                 s.value("max_connections_per_ip", this::positiveInt, ConfigDefaults.MAX_CONNECTIONS_PER_IP),
                 s.value("max_message_size", this::messageSize, ConfigDefaults.MAX_MESSAGE_SIZE),
                 s.value("max_recipients", this::positiveInt, ConfigDefaults.MAX_RECIPIENTS),
@@ -85,7 +87,8 @@ final class ConfigBinder {
                 s.value("tls", nullable(this::serverTls), ConfigDefaults.SERVER_TLS),
                 s.value("proxy_protocol", list(scalar(Cidr::parse)), ConfigDefaults.PROXY_PROTOCOL),
                 s.value("bare_line_endings", choice(ServerConfig.BareLineEndings.class),
-                        ConfigDefaults.BARE_LINE_ENDINGS));
+                        ConfigDefaults.BARE_LINE_ENDINGS),
+                s.value("listen_backlog", this::positiveInt, ConfigDefaults.listenBacklog(maxConnections)));
     }
 
     private ServerConfig.Timeouts serverTimeouts(YamlNode node, String path) {

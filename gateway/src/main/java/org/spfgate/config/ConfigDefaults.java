@@ -41,6 +41,16 @@ public final class ConfigDefaults {
     public static final List<Cidr> PROXY_PROTOCOL = List.of();
     public static final ServerConfig.BareLineEndings BARE_LINE_ENDINGS = ServerConfig.BareLineEndings.NORMALIZE;
 
+    /**
+     * {@code server.listen_backlog} when absent: room for a burst of {@code max_connections} new
+     * connections between two runs of the accept loop. SubEtha's 50 overflowed in a burst of a
+     * few thousand: the kernel completed handshakes (SYN cookies) that were never accepted, and
+     * those senders waited out their greeting time-out instead of getting 220 or 421.
+     */
+    public static int listenBacklog(int maxConnections) {
+        return maxConnections;
+    }
+
     // domains:
     public static final List<String> DOMAINS = List.of("example.test");
 
@@ -100,7 +110,7 @@ public final class ConfigDefaults {
     public static ServerConfig server() {
         return new ServerConfig(hostname(), LISTEN, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_MESSAGE_SIZE,
                 MAX_RECIPIENTS, new ServerConfig.Timeouts(COMMAND_TIMEOUT, DATA_TIMEOUT), SERVER_TLS, PROXY_PROTOCOL,
-                BARE_LINE_ENDINGS);
+                BARE_LINE_ENDINGS, listenBacklog(MAX_CONNECTIONS));
     }
 
     public static DnsConfig dns() {

@@ -9,6 +9,8 @@ import java.util.List;
  * @param tls            STARTTLS certificate and key; {@code null}: no STARTTLS
  * @param maxMessageSize bytes (MB = 10^6)
  * @param proxyProtocol  load balancers allowed to send a PROXY header; empty: off
+ * @param listenBacklog  connections the kernel may hold completed but not yet accepted (the
+ *                       {@code listen(2)} backlog; Linux caps it at {@code net.core.somaxconn})
  */
 public record ServerConfig(
         String hostname,
@@ -20,7 +22,14 @@ public record ServerConfig(
         Timeouts timeouts,
         TlsConfig tls,
         List<Cidr> proxyProtocol,
-        BareLineEndings bareLineEndings) {
+        BareLineEndings bareLineEndings,
+        int listenBacklog) {
+
+    /** The same settings listening on {@code addresses} instead. */
+    public ServerConfig withListen(List<HostPort> addresses) {
+        return new ServerConfig(hostname, addresses, maxConnections, maxConnectionsPerIp, maxMessageSize, maxRecipients,
+                timeouts, tls, proxyProtocol, bareLineEndings, listenBacklog);
+    }
 
     public record Timeouts(Duration command, Duration data) {
     }

@@ -22,8 +22,10 @@ import org.subethamail.smtp.server.SMTPServer;
 final class SmtpListener {
 
     /**
-     * Connections SubEtha itself accepts beyond {@code max_connections}, so that the ones over the
-     * limit still get our {@code 421 4.7.0} instead of waiting in the kernel's backlog.
+     * Connections SubEtha itself accepts beyond {@code max_connections} (at least this many, or
+     * as many again as {@code max_connections}), so that the ones over the limit get our
+     * {@code 421 4.7.0} instead of waiting in the kernel's backlog or getting SubEtha's own 421
+     * without an enhanced status code. A refusal lasts a moment; in a burst many are in flight.
      */
     private static final int REFUSAL_HEADROOM = 64;
 
@@ -54,7 +56,8 @@ final class SmtpListener {
                 .serverSocketFactory(() -> socket)
                 .sessionHandler(gate)
                 .messageHandlerFactory(SmtpCommands.transactionMarkers(gate))
-                .maxConnections(config.maxConnections() + REFUSAL_HEADROOM)
+                .maxConnections(config.maxConnections() + Math.max(REFUSAL_HEADROOM, config.maxConnections()))
+                .backlog(config.listenBacklog())
                 .connectionTimeoutMs((int) Math.min(Integer.MAX_VALUE, config.timeouts().command().toMillis()))
                 .maxMessageSize(Math.max(1, maxMessageSize))
                 .insertReceivedHeaders(false)

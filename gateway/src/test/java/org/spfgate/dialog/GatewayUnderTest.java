@@ -56,6 +56,7 @@ final class GatewayUnderTest implements AutoCloseable {
                   max_recipients: %d
                   timeouts: { command: %s, data: %s }
                   bare_line_endings: %s
+                  %s
                 domains: [ours.test, example.org]
                 %s
                 deliver_to_directory: "%s"
@@ -75,7 +76,7 @@ final class GatewayUnderTest implements AutoCloseable {
                   file: "%s"
                   format: text
                 """.formatted(HOSTNAME, b.maxConnections, b.maxConnectionsPerIp, b.maxMessageSize, b.maxRecipients,
-                b.commandTimeout, b.dataTimeout, b.bareLineEndings, relay, directory.resolve("delivered"), dns.port(), b.mode, b.checkHelo,
+                b.commandTimeout, b.dataTimeout, b.bareLineEndings, String.join("\n  ", b.serverKeys), relay, directory.resolve("delivered"), dns.port(), b.mode, b.checkHelo,
                 b.trusted, logFile);
         gateway = Gateway.start(onAnyFreePort(ConfigLoader.parse(yaml, "dialog test")));
     }
@@ -89,9 +90,7 @@ final class GatewayUnderTest implements AutoCloseable {
     static GatewayConfig onFreePorts(GatewayConfig c, String... hosts) {
         ServerConfig s = c.server();
         List<HostPort> listen = Stream.of(hosts).map(host -> new HostPort(host, 0)).toList();
-        ServerConfig server = new ServerConfig(s.hostname(), listen, s.maxConnections(),
-                s.maxConnectionsPerIp(), s.maxMessageSize(), s.maxRecipients(), s.timeouts(), s.tls(),
-                s.proxyProtocol(), s.bareLineEndings());
+        ServerConfig server = s.withListen(listen);
         return new GatewayConfig(server, c.domains(), c.relay(), c.deliverToDirectory(), c.dns(), c.spf(),
                 c.trusted(), c.metrics(), c.log());
     }
@@ -187,6 +186,7 @@ final class GatewayUnderTest implements AutoCloseable {
         private String relayDataTimeout = "2s";
         private String commandTimeout = "10s";
         private String dataTimeout = "10s";
+        private final List<String> serverKeys = new java.util.ArrayList<>();
 
         private Builder(TestZone zone) {
             this.zone = zone;
@@ -247,6 +247,12 @@ final class GatewayUnderTest implements AutoCloseable {
         Builder clientTimeouts(String command, String data) {
             commandTimeout = command;
             dataTimeout = data;
+            return this;
+        }
+
+        /** More {@code server:} keys, one YAML line each, e.g. {@code "proxy_protocol: [127.0.0.0/8]"}. */
+        Builder serverKey(String line) {
+            serverKeys.add(line);
             return this;
         }
 

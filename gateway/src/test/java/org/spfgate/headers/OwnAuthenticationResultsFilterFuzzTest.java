@@ -1,0 +1,106 @@
+package org.spfgate.headers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+import org.spfgate.testnet.OneOctetAtATime;
+
+/**
+ * Coverage-guided fuzzing of the filter that removes forged {@code Authentication-Results} fields
+ * claiming our authserv-id (RFC 8601 5). Whatever the message: the filter only removes octets,
+ * never touches the body, leaves no field of ours in the header section, and gives the same bytes
+ * however the input is split and however its output is read. A normal build replays the
+ * committed corpus ({@code OwnAuthenticationResultsFilterFuzzTestInputs/}); how to fuzz is in
+ * docs/fuzzing.md.
+ */
+class OwnAuthenticationResultsFilterFuzzTest {
+
+    private static final String OURS = "mx.example.org";
+
+    @FuzzTest(maxDuration = "10m")
+    void forgedFieldsGoAndEverythingElseStays(byte[] message) {
+        byte[] filtered = filter(new ByteArrayInputStream(message), false);
+        assertArrayEquals(filtered, filter(new OneOctetAtATime(new ByteArrayInputStream(message)), true));
+        assertTrue(isSubsequence(filtered, message), "the filter may only remove octets");
+        int body = bodyStart(message);
+        byte[] bodyBytes = Arrays.copyOfRange(message, body, message.length);
+        assertTrue(filtered.length >= bodyBytes.length
+                && Arrays.equals(filtered, filtered.length - bodyBytes.length, filtered.length, bodyBytes, 0,
+                        bodyBytes.length), "the body must pass unchanged");
+        String header = new String(filtered, 0, filtered.length - bodyBytes.length, StandardCharsets.ISO_8859_1);
+        for (String line : header.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase("Authentication-Results")) {
+                String value = line.substring(colon + 1).strip().toLowerCase(Locale.ROOT);
+                assertFalse(value.startsWith(OURS + ";") || value.equals(OURS), () -> "our field left in: " + line);
+            }
+        }
+    }
+
+    /** Reads the filter's output whole, or (second form) alternating single octets and small arrays. */
+    private static byte[] filter(InputStream in, boolean oddReads) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (OwnAuthenticationResultsFilter filter = new OwnAuthenticationResultsFilter(in, OURS)) {
+            byte[] buffer = new byte[oddReads ? 3 : 8192];
+            boolean single = true;
+            while (true) {
+                if (oddReads && single) {
+                    int b = filter.read();
+                    if (b < 0) {
+                        break;
+                    }
+                    out.write(b);
+                } else {
+                    int n = filter.read(buffer, 0, buffer.length);
+                    if (n < 0) {
+                        break;
+                    }
+                    out.write(buffer, 0, n);
+                }
+                single = !single;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Where the body starts: after the first empty line (CRLF or LF alone); the message's end if none. */
+    private static int bodyStart(byte[] m) {
+        int lineStart = 0;
+        while (lineStart < m.length) {
+            if (m[lineStart] == '\n') {
+                return lineStart + 1;
+            }
+            if (m[lineStart] == '\r' && lineStart + 1 < m.length && m[lineStart + 1] == '\n') {
+                return lineStart + 2;
+            }
+            int lf = lineStart;
+            while (lf < m.length && m[lf] != '\n') {
+                lf++;
+            }
+            lineStart = lf + 1;
+        }
+        return m.length;
+    }
+
+    private static boolean isSubsequence(byte[] part, byte[] whole) {
+        int i = 0;
+        for (int j = 0; i < part.length && j < whole.length; j++) {
+            if (part[i] == whole[j]) {
+                i++;
+            }
+        }
+        return i == part.length;
+    }
+}
