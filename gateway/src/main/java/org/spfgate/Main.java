@@ -5,13 +5,12 @@ import java.time.Duration;
 import org.spfgate.cli.GatewayLauncher;
 import org.spfgate.cli.SpfgateCommand;
 import org.spfgate.config.GatewayConfig;
-import org.spfgate.listener.Gateway;
 
 /** The entry point of {@code spfgate.jar}: the command line, and the gateway it starts. */
 public final class Main {
 
     /**
-     * How long SIGTERM lets transactions in flight finish before the rest are cut (issue 4).
+     * How long SIGTERM lets transactions in flight finish before the rest are cut.
      * The systemd unit's {@code TimeoutStopSec} (90s) is longer, so a clean stop is never killed.
      */
     static final Duration SHUTDOWN_DEADLINE = Duration.ofSeconds(60);

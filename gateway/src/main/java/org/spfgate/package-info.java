@@ -9,6 +9,6 @@
  * server, or the delivery directory). Leaves beside it: {@code spf} (the evaluator) and
  * {@code dns} (its DNS client); around it: {@code config}, {@code metrics}, {@code maillog} and
  * {@code cli}. {@link org.spfgate.Main} hands the arguments to {@code cli} and, for {@code run},
- * starts {@code listener.Gateway}, which wires the rest by hand.
+ * starts a {@link org.spfgate.Gateway}, the one class that wires every package together, by hand.
  */
 package org.spfgate;

@@ -57,10 +57,6 @@ final class AnswerCache {
         return entries.size();
     }
 
-    void clear() {
-        entries.clear();
-    }
-
     private void evict() {
         long now = nanoClock.getAsLong();
         entries.values().removeIf(e -> now - e.expiresAtNanos >= 0);

@@ -42,7 +42,6 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
-import org.xbill.DNS.Type;
 
 /**
  * The SPF engine's DNS client: answers {@link SpfDns}'s four questions over the wire with
@@ -100,7 +99,7 @@ public final class SpfDnsClient implements SpfDns {
      * @param servers      servers to ask, in order; empty: the system's resolvers
      * @param queryTimeout the longest one lookup may take before it is an ERROR
      * @param cacheEntries how many answers to keep at most (0: no cache)
-     * @param listener     told of every lookup, for metrics
+     * @param listener     told of every query sent to a server, for metrics
      */
     public SpfDnsClient(List<InetSocketAddress> servers, Duration queryTimeout, int cacheEntries,
             DnsQueryListener listener) {
@@ -126,44 +125,37 @@ public final class SpfDnsClient implements SpfDns {
 
     @Override
     public DnsAnswer<String> txt(String name) {
-        return lookup(name, Type.TXT, record -> joinedText((TXTRecord) record));
+        return lookup(name, DnsQueryType.TXT, record -> joinedText((TXTRecord) record));
     }
 
     @Override
     public DnsAnswer<InetAddress> addresses(String name, boolean ipv6) {
         return ipv6
-                ? lookup(name, Type.AAAA, record -> ipv6Address((AAAARecord) record))
-                : lookup(name, Type.A, record -> ipv4Address((ARecord) record));
+                ? lookup(name, DnsQueryType.AAAA, record -> ipv6Address((AAAARecord) record))
+                : lookup(name, DnsQueryType.A, record -> ipv4Address((ARecord) record));
     }
 
     @Override
     public DnsAnswer<String> mx(String name) {
-        return lookup(name, Type.MX, record -> hostName(((MXRecord) record).getTarget()));
+        return lookup(name, DnsQueryType.MX, record -> hostName(((MXRecord) record).getTarget()));
     }
 
     @Override
     public DnsAnswer<String> ptr(InetAddress ip) {
-        return lookup(ReverseMap.fromAddress(ip).toString(true), Type.PTR,
+        return lookup(ReverseMap.fromAddress(ip).toString(true), DnsQueryType.PTR,
                 record -> hostName(((PTRRecord) record).getTarget()));
-    }
-
-    /** Drops every cached answer. */
-    public void clearCache() {
-        cache.clear();
     }
 
     int cacheSize() {
         return cache.size();
     }
 
-    private <T> DnsAnswer<T> lookup(String name, int type, Function<Record, T> convert) {
-        String typeName = Type.string(type);
-        String key = typeName + ' ' + asciiLowerCase(stripTrailingDot(name));
+    private <T> DnsAnswer<T> lookup(String name, DnsQueryType type, Function<Record, T> convert) {
+        String key = type.name() + ' ' + asciiLowerCase(stripTrailingDot(name));
         @SuppressWarnings("unchecked") // keys carry the type, so the answer has this T
         DnsAnswer<T> cached = (DnsAnswer<T>) cache.get(key);
         if (cached != null) {
-            report(typeName, DnsQueryListener.CACHED, 0); // untimed: the hot path stays two map probes
-            return cached;
+            return cached; // not a query: nothing to report, and the hot path stays two map probes
         }
         Name qname;
         try {
@@ -186,9 +178,9 @@ public final class SpfDnsClient implements SpfDns {
     }
 
     /** Tells the listener; a failing listener (metrics) must never fail an SPF check. */
-    private void report(String type, String outcome, long nanos) {
+    private void report(DnsQueryType type, DnsQueryOutcome outcome, long nanos) {
         try {
-            listener.queried(type, outcome, nanos);
+            listener.queried(type, outcome, Duration.ofNanos(nanos));
         } catch (RuntimeException ignored) {
             // the answer matters more than its count
         }
@@ -210,7 +202,7 @@ public final class SpfDnsClient implements SpfDns {
     }
 
     /** Asks for {@code qname}/{@code type}, following CNAMEs, within one query time-out. */
-    private Resolved resolve(Name qname, int type) {
+    private Resolved resolve(Name qname, DnsQueryType type) {
         long deadline = System.nanoTime() + queryTimeout.toNanos();
         Set<Name> seen = new HashSet<>();
         Name current = qname;
@@ -219,20 +211,19 @@ public final class SpfDnsClient implements SpfDns {
             Message reply;
             long sent = System.nanoTime();
             try {
-                reply = send(current, type, deadline - sent);
+                reply = send(current, type.wireType(), deadline - sent);
             } catch (TimeoutException e) {
-                report(Type.string(type), DnsQueryListener.TIMEOUT, System.nanoTime() - sent);
-                return Resolved.error("DNS time-out: " + current + " " + Type.string(type));
+                report(type, DnsQueryOutcome.TIMEOUT, System.nanoTime() - sent);
+                return Resolved.error("DNS time-out: " + current + " " + type);
             } catch (IOException e) {
-                report(Type.string(type), DnsQueryListener.ERROR, System.nanoTime() - sent);
-                return Resolved.error("DNS error: " + current + " " + Type.string(type) + ": " + describe(e));
+                report(type, DnsQueryOutcome.ERROR, System.nanoTime() - sent);
+                return Resolved.error("DNS error: " + current + " " + type + ": " + describe(e));
             }
             long took = System.nanoTime() - sent;
             int rcode = reply.getRcode();
             if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
-                report(Type.string(type),
-                        rcode == Rcode.SERVFAIL ? DnsQueryListener.SERVFAIL : DnsQueryListener.ERROR, took);
-                return Resolved.error(Rcode.string(rcode) + ": " + current + " " + Type.string(type));
+                report(type, rcode == Rcode.SERVFAIL ? DnsQueryOutcome.SERVFAIL : DnsQueryOutcome.ERROR, took);
+                return Resolved.error(Rcode.string(rcode) + ": " + current + " " + type);
             }
             // From the name asked, through the reply's CNAMEs, to the records (RFC 1034 4.3.2).
             List<Record> answer = reply.getSection(Section.ANSWER);
@@ -244,7 +235,7 @@ public final class SpfDnsClient implements SpfDns {
                     if (r.getDClass() != DClass.IN || !r.getName().equals(current)) {
                         continue;
                     }
-                    if (r.getType() == type) {
+                    if (r.getType() == type.wireType()) {
                         records.add(r);
                         ttl = Math.min(ttl, r.getTTL());
                     } else if (r instanceof CNAMERecord c) {
@@ -259,25 +250,25 @@ public final class SpfDnsClient implements SpfDns {
                 ttl = Math.min(ttl, cname.getTTL());
                 followed = true;
                 if (seen.contains(current)) {
-                    report(Type.string(type), DnsQueryListener.ERROR, took);
+                    report(type, DnsQueryOutcome.ERROR, took);
                     return Resolved.error("CNAME loop at " + current);
                 }
             }
             if (!records.isEmpty()) {
-                report(Type.string(type), DnsQueryListener.ANSWER, took);
+                report(type, DnsQueryOutcome.ANSWER, took);
                 return new Resolved(DnsAnswer.Status.FOUND, records, ttl, "");
             }
             if (rcode == Rcode.NXDOMAIN) {
-                report(Type.string(type), DnsQueryListener.NXDOMAIN, took);
+                report(type, DnsQueryOutcome.NXDOMAIN, took);
                 return new Resolved(DnsAnswer.Status.NXDOMAIN, List.of(), Math.min(ttl, negativeTtl(reply)), "");
             }
             if (!followed || hasSoa(reply)) {
                 // A SOA says the negative answer covers the end of the chain (RFC 2308 2.2).
-                report(Type.string(type), DnsQueryListener.NODATA, took);
+                report(type, DnsQueryOutcome.NODATA, took);
                 return new Resolved(DnsAnswer.Status.NODATA, List.of(), Math.min(ttl, negativeTtl(reply)), "");
             }
             // The chain leads out of what this reply covers: ask for its end (RFC 1034 5.3.3).
-            report(Type.string(type), DnsQueryListener.ANSWER, took);
+            report(type, DnsQueryOutcome.ANSWER, took);
         }
         return Resolved.error("CNAME chain longer than " + MAX_CNAME_HOPS + " at " + current);
     }

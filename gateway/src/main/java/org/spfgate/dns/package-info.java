@@ -3,6 +3,7 @@
  * {@link org.spfgate.spf.SpfDns} questions over the wire with dnsjava, caches the answers for
  * their TTL, and is the one place where NXDOMAIN, NODATA, SERVFAIL, time-outs and garbage become
  * {@link org.spfgate.spf.DnsAnswer} statuses. A leaf beside {@code spf}: it knows nothing of
- * SMTP, config or metrics ({@link org.spfgate.dns.DnsQueryListener} lets metrics watch it).
+ * SMTP, config or metrics: {@link org.spfgate.dns.DnsQueryListener} lets metrics watch each query
+ * sent, told as a {@link org.spfgate.dns.DnsQueryType} and a {@link org.spfgate.dns.DnsQueryOutcome}.
  */
 package org.spfgate.dns;

@@ -56,7 +56,7 @@ final class Connection {
             return;
         }
         try {
-            if (closed || subetha.isMailTransactionInProgress()) {
+            if (closed || smtp.inTransaction()) {
                 return;
             }
             closed = true;

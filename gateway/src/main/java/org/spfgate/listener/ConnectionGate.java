@@ -6,33 +6,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.spfgate.metrics.ConnectionOutcome;
 import org.spfgate.metrics.GatewayMetrics;
 import org.spfgate.session.SmtpSession;
+import org.spfgate.session.Sessions;
 import org.subethamail.smtp.server.Session;
 import org.subethamail.smtp.server.SessionHandler;
 
 /**
  * Admits or refuses each new connection before the greeting, and keeps the per-connection
- * {@link SmtpSession} for the commands. Refusals (SPEC section 3): over {@code max_connections}
+ * {@link SmtpSession} for the commands. Refusals: over {@code max_connections}
  * or over {@code max_connections_per_ip} from one client IP (the PROXY-protocol source when
  * enabled): {@code 421 4.7.0}; while shutting down: {@code 421 4.3.2}. Shared by all listen
  * addresses, so the limits hold for the whole gateway.
  */
-final class ConnectionGate implements SessionHandler {
+public final class ConnectionGate implements SessionHandler {
 
     private final int maxConnections;
     private final int maxConnectionsPerIp;
-    private final Function<InetSocketAddress, SmtpSession> sessions;
+    private final Sessions sessions;
     private final GatewayMetrics metrics;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
     private final Map<Session, Connection> connections = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
 
-    ConnectionGate(int maxConnections, int maxConnectionsPerIp, Function<InetSocketAddress, SmtpSession> sessions,
-            GatewayMetrics metrics) {
+    public ConnectionGate(int maxConnections, int maxConnectionsPerIp, Sessions sessions, GatewayMetrics metrics) {
         this.maxConnections = maxConnections;
         this.maxConnectionsPerIp = maxConnectionsPerIp;
         this.sessions = sessions;
@@ -58,7 +57,7 @@ final class ConnectionGate implements SessionHandler {
             return SessionAcceptance.failure(421, "4.7.0 Too many connections from " + ip.getHostAddress()
                     + ", try again later");
         }
-        connections.put(session, new Connection(session, sessions.apply(session.getRemoteAddress())));
+        connections.put(session, new Connection(session, sessions.open(ip)));
         metrics.connectionOpened(ConnectionOutcome.ACCEPTED);
         metrics.sessionStarted();
         return SessionAcceptance.success();
@@ -85,11 +84,11 @@ final class ConnectionGate implements SessionHandler {
     }
 
     /** From now on new connections and new transactions get {@code 421 4.3.2}. */
-    void beginShutdown() {
+    public void beginShutdown() {
         shuttingDown = true;
     }
 
-    boolean isShuttingDown() {
+    public boolean isShuttingDown() {
         return shuttingDown;
     }
 
@@ -99,14 +98,14 @@ final class ConnectionGate implements SessionHandler {
      *
      * @return how many connections are still open (busy with a transaction)
      */
-    int closeIdleConnections() {
+    public int closeIdleConnections() {
         for (Connection connection : List.copyOf(connections.values())) {
             connection.closeIfIdle();
         }
         return connections.size();
     }
 
-    int openConnections() {
+    public int openConnections() {
         return open.get();
     }
 }

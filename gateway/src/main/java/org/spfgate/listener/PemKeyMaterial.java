@@ -26,7 +26,7 @@ import javax.net.ssl.SSLContext;
  * (what certbot and most CAs hand out). The key must be PKCS#8 ({@code BEGIN PRIVATE KEY}); RSA,
  * EC and EdDSA keys are recognised.
  */
-final class PemKeyMaterial {
+public final class PemKeyMaterial {
 
     private static final Pattern PKCS8 = Pattern.compile(
             "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
@@ -36,7 +36,7 @@ final class PemKeyMaterial {
     }
 
     /** @throws IOException naming the file and what is wrong with it */
-    static SSLContext serverContext(Path certificateFile, Path keyFile) throws IOException {
+    public static SSLContext serverContext(Path certificateFile, Path keyFile) throws IOException {
         try {
             Certificate[] chain = certificates(certificateFile);
             PrivateKey key = privateKey(keyFile);

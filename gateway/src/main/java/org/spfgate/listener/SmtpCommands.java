@@ -11,9 +11,6 @@ import org.slf4j.LoggerFactory;
 import org.spfgate.relay.Reply;
 import org.spfgate.session.SmtpSession;
 import org.subethamail.smtp.DropConnectionException;
-import org.subethamail.smtp.MessageContext;
-import org.subethamail.smtp.MessageHandler;
-import org.subethamail.smtp.MessageHandlerFactory;
 import org.subethamail.smtp.internal.server.BaseCommand;
 import org.subethamail.smtp.internal.server.Command;
 import org.subethamail.smtp.internal.server.CommandException;
@@ -60,7 +57,7 @@ final class SmtpCommands {
         handler.addCommand(new DataCommand(gate, commandTimeout, dataTimeout));
         handler.addCommand(new BdatRefusal());
         handler.addCommand(new StartTlsCommand(gate));
-        handler.addCommand(new ResetCommand());
+        handler.addCommand(new ResetCommand(gate));
         // NOOP (RFC 5321 4.1.1.9)
         handler.addCommand(new FixedReply("NOOP", "Does nothing.", "250 2.0.0 Ok"));
         handler.addCommand(new QuitCommand());
@@ -73,11 +70,6 @@ final class SmtpCommands {
         for (String verb : List.copyOf(handler.getVerbs())) {
             handler.addCommand(new GuardedCommand(handler.getCommand(verb), gate));
         }
-    }
-
-    /** SubEtha needs a MessageHandler to mark a transaction open; ours only ends it. */
-    static MessageHandlerFactory transactionMarkers(ConnectionGate gate) {
-        return context -> new TransactionMarker(gate, (Session) context);
     }
 
     /** Sends the session's reply; a {@code 421} also closes the connection (RFC 5321 3.8). */
@@ -94,30 +86,6 @@ final class SmtpCommands {
             throw new DropConnectionException(421, "4.3.0 Session not admitted");
         }
         return connection.smtp();
-    }
-
-    /** Marks SubEtha's transaction as open; when SubEtha ends it (RSET, HELO, STARTTLS, close), so do we. */
-    private record TransactionMarker(ConnectionGate gate, Session session) implements MessageHandler {
-        @Override
-        public void from(String from) {
-        }
-
-        @Override
-        public void recipient(String recipient) {
-        }
-
-        @Override
-        public String data(java.io.InputStream data) {
-            throw new IllegalStateException("DATA is handled by our DataCommand");
-        }
-
-        @Override
-        public void done() {
-            Connection connection = gate.connection(session);
-            if (connection != null) {
-                connection.smtp().reset();
-            }
-        }
     }
 
     /**
@@ -137,11 +105,11 @@ final class SmtpCommands {
 
         @Override
         public void execute(String commandString, Session session) throws IOException, DropConnectionException {
-            if (gate.isShuttingDown() && !session.isMailTransactionInProgress() && !"QUIT".equals(getName())) {
+            Connection connection = gate.connection(session);
+            boolean transactionBefore = connection != null && connection.smtp().inTransaction();
+            if (gate.isShuttingDown() && !transactionBefore && !"QUIT".equals(getName())) {
                 throw new DropConnectionException(421, "4.3.2 Service shutting down, try again later");
             }
-            Connection connection = gate.connection(session);
-            boolean transactionBefore = session.isMailTransactionInProgress();
             // a MAIL that may open a transaction is what the limit waits for; inside one it is junk
             boolean counted = !UNCOUNTED_VERBS.contains(getName()) && !("MAIL".equals(getName()) && !transactionBefore);
             if (connection != null && counted && connection.commandWithoutMail() > MAX_COMMANDS_WITHOUT_MAIL) {
@@ -161,7 +129,7 @@ final class SmtpCommands {
                 guarded.run();
             } else {
                 connection.execute(guarded);
-                if ("MAIL".equals(getName()) && !transactionBefore && session.isMailTransactionInProgress()) {
+                if ("MAIL".equals(getName()) && !transactionBefore && connection.smtp().inTransaction()) {
                     connection.mailStarted();
                 }
             }
@@ -179,7 +147,6 @@ final class SmtpCommands {
                 throws IOException {
             LOG.error("internal error in {} from {}", getName(), session.getRemoteAddress(), bug);
             try {
-                session.resetMailTransaction();
                 if (connection != null) {
                     connection.smtp().reset(); // the downstream transaction aborted, the decision logged
                 }
@@ -222,14 +189,8 @@ final class SmtpCommands {
         public void execute(String commandString, Session session) throws IOException, DropConnectionException {
             boolean ehlo = getName().equals("EHLO");
             String name = commandString.length() > 4 ? commandString.substring(4).strip() : "";
-            session.resetMailTransaction();
             Reply reply = smtp(gate, session).helo(name, ehlo);
-            if (!reply.isPositive()) {
-                send(session, reply);
-                return;
-            }
-            session.setHelo(name);
-            if (!ehlo) {
+            if (!reply.isPositive() || !ehlo) {
                 send(session, reply);
                 return;
             }
@@ -257,17 +218,7 @@ final class SmtpCommands {
 
         @Override
         public void execute(String commandString, Session session) throws IOException, DropConnectionException {
-            if (session.isMailTransactionInProgress()) {
-                session.sendResponse("503 5.5.1 Sender already specified");
-                return;
-            }
-            SmtpSession smtp = smtp(gate, session);
-            session.startMailTransaction();
-            Reply reply = smtp.mail(getArgPredicate(commandString));
-            if (!smtp.inTransaction()) {
-                session.resetMailTransaction();
-            }
-            send(session, reply);
+            send(session, smtp(gate, session).mail(getArgPredicate(commandString)));
         }
     }
 
@@ -281,11 +232,7 @@ final class SmtpCommands {
 
         @Override
         public void execute(String commandString, Session session) throws IOException, DropConnectionException {
-            Reply reply = smtp(gate, session).rcpt(getArgPredicate(commandString));
-            if (reply.isPositive()) {
-                session.addRecipient(commandString);
-            }
-            send(session, reply);
+            send(session, smtp(gate, session).rcpt(getArgPredicate(commandString)));
         }
     }
 
@@ -327,7 +274,6 @@ final class SmtpCommands {
                 // the client went away mid-message: the downstream was aborted, nothing delivered
                 throw new DropConnectionException(421, "4.4.2 Connection lost during DATA");
             } finally {
-                session.resetMailTransaction();
                 if (!session.getSocket().isClosed()) {
                     session.getSocket().setSoTimeout(commandTimeoutMs);
                 }
@@ -379,15 +325,18 @@ final class SmtpCommands {
         }
     }
 
-    /** RSET (RFC 5321 4.1.1.5): the transaction ends (SubEtha calls our marker, which aborts the downstream). */
+    /** RSET (RFC 5321 4.1.1.5): the transaction ends, and with it the downstream transaction. */
     private static final class ResetCommand extends BaseCommand {
-        ResetCommand() {
+        private final ConnectionGate gate;
+
+        ResetCommand(ConnectionGate gate) {
             super("RSET", "Resets the mail transaction.");
+            this.gate = gate;
         }
 
         @Override
-        public void execute(String commandString, Session session) throws IOException {
-            session.resetMailTransaction();
+        public void execute(String commandString, Session session) throws IOException, DropConnectionException {
+            smtp(gate, session).reset();
             session.sendResponse("250 2.0.0 Ok");
         }
     }
@@ -408,8 +357,8 @@ final class SmtpCommands {
     }
 
     /**
-     * QUIT (RFC 5321 4.1.1.10): closes the connection; an open transaction is ended by SubEtha
-     * when the session ends, which aborts the downstream.
+     * QUIT (RFC 5321 4.1.1.10): closes the connection; an open transaction is ended when the
+     * connection gate sees the session end, which aborts the downstream.
      */
     private static final class QuitCommand extends BaseCommand {
         QuitCommand() {

@@ -15,11 +15,12 @@ import org.subethamail.smtp.server.SMTPServer;
 
 /**
  * One listen address of {@code server.listen}: a SubEtha {@link SMTPServer} on virtual threads
- * (one per connection), configured the way STACK-NOTES found safe — SIZE always advertised
- * ({@code maxMessageSize > 0}, or every {@code MAIL SIZE=} is refused), SubEtha's own Received
- * header off (it does a reverse lookup per message), our STARTTLS socket creator, our commands.
+ * (one per connection), configured as SubEtha 7.2 needs it: SIZE always advertised
+ * ({@code maxMessageSize > 0}, or SubEtha refuses every {@code MAIL SIZE=}), SubEtha's own
+ * Received header off (it does a blocking reverse lookup per message and we write our own), our
+ * STARTTLS socket creator (SubEtha's default enables every protocol and cipher), our commands.
  */
-final class SmtpListener {
+public final class SmtpListener {
 
     /**
      * Connections SubEtha itself accepts beyond {@code max_connections} (at least this many, or
@@ -34,7 +35,7 @@ final class SmtpListener {
     private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
     private final HostPort configured;
 
-    SmtpListener(HostPort address, ServerConfig config, ConnectionGate gate, SSLContext tls, GatewayMetrics metrics) {
+    public SmtpListener(HostPort address, ServerConfig config, ConnectionGate gate, SSLContext tls, GatewayMetrics metrics) {
         this.configured = address;
         try {
             this.socket = new ListeningSocket();
@@ -55,7 +56,6 @@ final class SmtpListener {
                 .executorService(sessions)
                 .serverSocketFactory(() -> socket)
                 .sessionHandler(gate)
-                .messageHandlerFactory(SmtpCommands.transactionMarkers(gate))
                 .maxConnections(config.maxConnections() + Math.max(REFUSAL_HEADROOM, config.maxConnections()))
                 .backlog(config.listenBacklog())
                 .connectionTimeoutMs((int) Math.min(Integer.MAX_VALUE, config.timeouts().command().toMillis()))
@@ -71,7 +71,7 @@ final class SmtpListener {
                 config.timeouts().command(), config.timeouts().data());
     }
 
-    void start() throws IOException {
+    public void start() throws IOException {
         try {
             server.start();
         } catch (RuntimeException e) {
@@ -82,21 +82,21 @@ final class SmtpListener {
     }
 
     /** The bound address (the real port when configured with port 0). */
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress(socket.getInetAddress(), socket.getLocalPort());
     }
 
-    boolean isRunning() {
+    public boolean isRunning() {
         return server.isRunning() && !socket.isClosed();
     }
 
     /** New clients are refused by the kernel from now on; admitted sessions go on. */
-    void stopAccepting() {
+    public void stopAccepting() {
         socket.stopAccepting();
     }
 
     /** Closes every remaining session (a DATA in progress is cut: the downstream is aborted). */
-    void stop() {
+    public void stop() {
         socket.stopAccepting();
         server.stop(); // interrupts the accept thread parked by stopAccepting()
         socket.release();

@@ -1,6 +1,6 @@
 /**
- * Listener: the SMTP server socket side, on SubEtha SMTP, and the {@link org.spfgate.listener.Gateway}
- * that wires the whole message path.
+ * Listener: the SMTP server socket side, on SubEtha SMTP. Everything specific to SubEtha stays
+ * here; the rest of the gateway sees only {@link org.spfgate.session.SmtpSession}.
  *
  * <p>Place in the message path: {@code listener → session → policy → headers → relay}. The
  * listener accepts connections (virtual thread each, {@code TCP_NODELAY}, PROXY protocol from
@@ -8,5 +8,9 @@
  * STARTTLS (TLS 1.2+), reads commands and the DATA stream (dot-unstuffed, ending only at
  * {@code <CRLF>.<CRLF>}) and hands each command's text to the connection's
  * {@link org.spfgate.session.SmtpSession}, whose reply it sends. It makes no mail decisions.
+ *
+ * <p>{@link org.spfgate.listener.ConnectionGate} is given the {@link org.spfgate.session.Sessions}
+ * to open a session from, {@link org.spfgate.listener.SmtpListener} the server part of the
+ * configuration; {@link org.spfgate.Gateway} wires them.
  */
 package org.spfgate.listener;

@@ -30,7 +30,7 @@ import org.spfgate.spf.SpfVerdict;
  * @param heloSpf      the HELO identity's verdict when {@code check_helo} evaluated it on its
  *                     own; {@code null}: not evaluated
  * @param status       how the transaction ended
- * @param reason       why it was rejected or deferred, a {@code metrics.RejectionReason} token
+ * @param reason       why it was rejected or deferred, a {@code policy.RejectionReason} token
  *                     such as {@code spf_fail}; {@code null} for relayed
  * @param wouldReject  the reason the SPF action would have refused, waived by report-only mode
  *                     or for the exempt recipients; {@code null}: nothing would have been refused

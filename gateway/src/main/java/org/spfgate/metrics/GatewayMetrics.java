@@ -16,22 +16,28 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.spfgate.config.TrustedEntry;
+import org.spfgate.dns.DnsQueryOutcome;
+import org.spfgate.dns.DnsQueryType;
+import org.spfgate.policy.RejectionReason;
+import org.spfgate.relay.DownstreamRefusal;
 import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfResult;
 
 /**
  * Every metric spfgate publishes (SPEC 6), defined here and nowhere else: name, labels and
  * description. All series are registered at construction so that a scrape shows them at zero
- * from the first second, and every label takes its values from a fixed set (the enums of this
- * package, the seven RFC 7208 tokens, the configured {@code trusted} names), so the number of
+ * from the first second, and every label takes its values from a fixed set (the constants of an
+ * enum, the seven RFC 7208 tokens, the configured {@code trusted} names), so the number of
  * series is bounded whatever clients send.
  *
  * <p>The session, relay and DNS adapter call the domain methods ({@link #spfChecked},
@@ -48,10 +54,6 @@ public final class GatewayMetrics implements AutoCloseable {
         Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
     };
 
-    private static final Logger log = LoggerFactory.getLogger(GatewayMetrics.class);
-    /** The DNS client's outcome for an answer from its cache (dns.DnsQueryListener.CACHED). */
-    private static final String CACHE_HIT = "cached";
-
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gcMetrics;
 
@@ -65,10 +67,19 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<RejectionReason, Counter> rejections = new EnumMap<>(RejectionReason.class);
     private final Map<String, Counter> trusted = new ConcurrentHashMap<>();
     private final Timer relaySeconds;
-    private final Map<RelayFailure, Counter> relayFailures = new EnumMap<>(RelayFailure.class);
+    /**
+     * The downstream refusals that are the internal server (or the delivery directory) failing
+     * us: the {@code reason} label set of spfgate_relay_failures_total. The other kinds are not:
+     * a busy pool, an extension the client needs, an address we refuse to send and a shutdown
+     * are ours, not the internal server's.
+     */
+    public static final Set<DownstreamRefusal.Kind> RELAY_FAILURES = Collections.unmodifiableSet(EnumSet.of(
+            DownstreamRefusal.Kind.UNREACHABLE, DownstreamRefusal.Kind.TIMEOUT, DownstreamRefusal.Kind.LOST,
+            DownstreamRefusal.Kind.TLS, DownstreamRefusal.Kind.REJECTED, DownstreamRefusal.Kind.PROTOCOL,
+            DownstreamRefusal.Kind.STORAGE));
+    private final Map<DownstreamRefusal.Kind, Counter> relayFailures = new EnumMap<>(DownstreamRefusal.Kind.class);
     private final Map<DnsQueryType, Map<DnsQueryOutcome, Counter>> dnsQueries = new EnumMap<>(DnsQueryType.class);
     private final Map<DnsQueryType, Timer> dnsQuerySeconds = new EnumMap<>(DnsQueryType.class);
-    private volatile boolean warnedAboutUnknownDnsLabel;
 
     /** Metrics with no {@code trusted} entries. */
     public GatewayMetrics() {
@@ -116,21 +127,21 @@ public final class GatewayMetrics implements AutoCloseable {
         relaySeconds = latency("spfgate.relay",
                 "Time from the end of the client's DATA to the internal server's reply to the final dot",
                 Tags.empty());
-        for (RelayFailure f : RelayFailure.values()) {
+        for (DownstreamRefusal.Kind f : RELAY_FAILURES) {
             relayFailures.put(f, Counter.builder("spfgate.relay.failures")
                     .description("Relays to the internal server that did not end in 250, by reason")
-                    .tag("reason", f.token()).register(registry));
+                    .tag("reason", label(f)).register(registry));
         }
         for (DnsQueryType type : DnsQueryType.values()) {
             Map<DnsQueryOutcome, Counter> byOutcome = new EnumMap<>(DnsQueryOutcome.class);
             for (DnsQueryOutcome outcome : DnsQueryOutcome.values()) {
                 byOutcome.put(outcome, Counter.builder("spfgate.dns.queries")
                         .description("DNS queries sent to a server for SPF, by record type and outcome (cache hits are not queries)")
-                        .tag("type", type.token()).tag("outcome", outcome.token()).register(registry));
+                        .tag("type", label(type)).tag("outcome", label(outcome)).register(registry));
             }
             dnsQueries.put(type, byOutcome);
             dnsQuerySeconds.put(type, latency("spfgate.dns.query",
-                    "Time for one DNS query sent to a server for SPF, by record type", Tags.of("type", type.token())));
+                    "Time for one DNS query sent to a server for SPF, by record type", Tags.of("type", label(type))));
         }
 
         new ClassLoaderMetrics().bindTo(registry);
@@ -142,6 +153,11 @@ public final class GatewayMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /** The label value of a constant from another package's enum: its name in lower case. */
+    private static String label(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
     }
 
     private Timer latency(String name, String description, Tags tags) {
@@ -207,44 +223,27 @@ public final class GatewayMetrics implements AutoCloseable {
         relaySeconds.record(elapsed);
     }
 
-    /** A relay failed; {@link RelayFailure#REJECTED} when the internal server refused the message. */
-    public void relayFailed(RelayFailure reason) {
-        relayFailures.get(reason).increment();
+    /**
+     * A relay failed: one of {@link #RELAY_FAILURES}; {@code REJECTED} when the internal server
+     * refused the message.
+     */
+    public void relayFailed(DownstreamRefusal.Kind kind) {
+        Counter counter = relayFailures.get(kind);
+        if (counter == null) {
+            throw new IllegalArgumentException("not a relay failure: " + kind);
+        }
+        counter.increment();
     }
 
     // ---- DNS ----------------------------------------------------------------------------------
 
-    /** One DNS query sent to a server for SPF came back, or did not within the time-out. */
+    /**
+     * One DNS query sent to a server for SPF came back, or did not within the time-out. The shape
+     * of {@code dns.DnsQueryListener}: wire it as {@code new SpfDnsClient(..., metrics::dnsQuery)}.
+     */
     public void dnsQuery(DnsQueryType type, DnsQueryOutcome outcome, Duration elapsed) {
         dnsQueries.get(type).get(outcome).increment();
         dnsQuerySeconds.get(type).record(elapsed);
-    }
-
-    /**
-     * The shape of {@code dns.DnsQueryListener#queried}: {@code type} a record type name
-     * ({@code TXT}, {@code a}), {@code outcome} a {@link DnsQueryOutcome} token, or
-     * {@code cached} for an answer from the cache, which is not a query and is not counted.
-     * Wire it as {@code new SpfDnsClient(..., metrics::dnsQuery)}. The listener must not throw,
-     * so any other value (a programming error that a test guards against) is not counted either,
-     * rather than adding a series.
-     */
-    public void dnsQuery(String type, String outcome, long nanos) {
-        if (CACHE_HIT.equals(outcome)) {
-            return;
-        }
-        DnsQueryType parsedType;
-        DnsQueryOutcome parsedOutcome;
-        try {
-            parsedType = DnsQueryType.fromToken(type);
-            parsedOutcome = DnsQueryOutcome.fromToken(outcome);
-        } catch (IllegalArgumentException e) {
-            if (!warnedAboutUnknownDnsLabel) {
-                warnedAboutUnknownDnsLabel = true;
-                log.warn("DNS query with type {} outcome {} not counted: not in the fixed label sets", type, outcome);
-            }
-            return;
-        }
-        dnsQuery(parsedType, parsedOutcome, Duration.ofNanos(nanos));
     }
 
     // ---- the endpoint -------------------------------------------------------------------------

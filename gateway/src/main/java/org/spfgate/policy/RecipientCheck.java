@@ -13,8 +13,8 @@ public sealed interface RecipientCheck permits RecipientCheck.Accepted, Recipien
     }
 
     /**
-     * Not ours, a relay trick ({@link Verdict.Reason#RELAY_DENIED}, {@code 554 5.7.1}) or bad
-     * syntax ({@link Verdict.Reason#RECIPIENT_SYNTAX}, {@code 501 5.1.3}). Never forwarded.
+     * Not ours, a relay trick ({@link RejectionReason#RELAY_DENIED}, {@code 554 5.7.1}) or bad
+     * syntax ({@link RejectionReason#BAD_RECIPIENT}, {@code 501 5.1.3}). Never forwarded.
      */
     record Refused(Verdict.Reject reject) implements RecipientCheck {
         public Refused {

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.spfgate.policy.Verdict.Reason;
 import org.spfgate.policy.Verdict.Reject;
 
 /**
@@ -118,12 +117,12 @@ public final class RecipientPolicy {
     }
 
     private static RecipientCheck relay(String why) {
-        return new RecipientCheck.Refused(new Reject(Reason.RELAY_DENIED,
+        return new RecipientCheck.Refused(new Reject(RejectionReason.RELAY_DENIED,
                 why == null ? RELAY_DENIED : RELAY_DENIED + ": " + why));
     }
 
     private static RecipientCheck syntax(String why) {
-        return new RecipientCheck.Refused(new Reject(Reason.RECIPIENT_SYNTAX, BAD_SYNTAX + ": " + why));
+        return new RecipientCheck.Refused(new Reject(RejectionReason.BAD_RECIPIENT, BAD_SYNTAX + ": " + why));
     }
 
     private static int octets(String s) {

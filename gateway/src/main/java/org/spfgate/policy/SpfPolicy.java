@@ -10,7 +10,6 @@ import org.spfgate.config.SpfConfig;
 import org.spfgate.config.SpfConfig.Action;
 import org.spfgate.policy.Verdict.Accept;
 import org.spfgate.policy.Verdict.Defer;
-import org.spfgate.policy.Verdict.Reason;
 import org.spfgate.policy.Verdict.Refusal;
 import org.spfgate.policy.Verdict.Reject;
 import org.spfgate.policy.Verdict.Waiver;
@@ -18,16 +17,12 @@ import org.spfgate.spf.SpfResult;
 import org.spfgate.spf.SpfVerdict;
 
 /**
- * Turns SPF verdicts into a per-recipient {@link Verdict} at RCPT (SPEC section 3), from
- * {@code spf.actions}, {@code spf.mode}, {@code spf.check_helo} and {@code spf.exempt_recipients}.
- *
- * <p>Replies (made by {@link Verdict.Refusal#reply()}): fail or softfail (or, if so configured,
- * pass/neutral/none) with action reject: {@code 550 5.7.23} and the SPF explanation;
- * permerror or temperror with reject: {@code 550 5.7.24}; temperror with defer:
- * {@code 451 4.4.3}; any other result with defer: {@code 451 4.7.24}.
+ * Turns SPF verdicts into a per-recipient {@link Verdict} at RCPT, from {@code spf.actions},
+ * {@code spf.mode}, {@code spf.check_helo} and {@code spf.exempt_recipients}. The reply each
+ * refusal gets is written in one place, {@link Verdict.Refusal#reply()}.
  *
  * <p>Order: a MAIL FROM reject first (its text names the sender's domain), then a HELO fail
- * (with {@code check_helo}, SPEC section 3: rejects even when MAIL FROM passes, and whatever
+ * (with {@code check_helo}: rejects even when MAIL FROM passes, and whatever
  * {@code actions.fail} says), then a MAIL FROM defer — a message that will be refused anyway is
  * not deferred. Other HELO results are only recorded (headers, log). Exempt recipients are
  * never refused for SPF; in report-only mode nothing is refused. Both come back as
@@ -80,14 +75,14 @@ public final class SpfPolicy {
     private Refusal refusal(SpfVerdict mailFrom, SpfVerdict helo) {
         Action action = actions.getOrDefault(mailFrom.result(), Action.ACCEPT);
         if (action == Action.REJECT) {
-            return new Reject(Reason.forSpf(mailFrom.result()), detail(mailFrom, false));
+            return new Reject(RejectionReason.forSpf(mailFrom.result()), detail(mailFrom, false));
         }
-        // RFC 7208 2.3 and SPEC section 3: a HELO fail is definitive when check_helo is on
+        // RFC 7208 2.3: with check_helo, a HELO fail refuses even when MAIL FROM would pass
         if (helo != null && helo.result() == SpfResult.FAIL) {
-            return new Reject(Reason.HELO_FAIL, failText(helo));
+            return new Reject(RejectionReason.HELO_FAIL, failText(helo));
         }
         if (action == Action.DEFER) {
-            return new Defer(Reason.forSpf(mailFrom.result()), detail(mailFrom, true));
+            return new Defer(RejectionReason.forSpf(mailFrom.result()), detail(mailFrom, true));
         }
         return null;
     }

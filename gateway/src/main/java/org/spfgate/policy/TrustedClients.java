@@ -1,19 +1,18 @@
 package org.spfgate.policy;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.spfgate.config.Cidr;
 import org.spfgate.config.TrustedEntry;
 import org.spfgate.spf.DnsAnswer;
+import org.spfgate.spf.IpLiteral;
 import org.spfgate.spf.SpfDns;
 
 /**
- * Decides at connect (or at the first MAIL) whether a client is one of the {@code trusted:}
+ * Decides at the first MAIL of a connection whether a client is one of the {@code trusted:}
  * entries — secondary MXes and known forwarders whose mail skips SPF (SPEC section 3). Networks
  * are matched first, without DNS (IPv4-mapped IPv6 clients match IPv4 networks). Host-name
  * patterns are matched by forward-confirmed reverse DNS only: a PTR name of the client that
@@ -44,7 +43,7 @@ public final class TrustedClients {
 
     /** The first entry (networks before host names, then config order) the client matches, or why none did. */
     public ClientTrust check(InetAddress client) {
-        InetAddress ip = unmapped(client);
+        InetAddress ip = IpLiteral.unmapped(client); // ::ffff:192.0.2.1 is the IPv4 client 192.0.2.1
         for (TrustedEntry entry : entries) {
             for (Cidr network : nullToEmpty(entry.networks())) {
                 if (network.contains(ip)) {
@@ -81,7 +80,7 @@ public final class TrustedClients {
                 problems.add("address lookup for " + name + " failed: " + forward.detail());
                 continue;
             }
-            if (forward.records().stream().map(TrustedClients::unmapped).anyMatch(ip::equals)) {
+            if (forward.records().stream().map(IpLiteral::unmapped).anyMatch(ip::equals)) {
                 return new ClientTrust.Trusted(entry.name(), name);
             }
             problems.add(name + " does not resolve to " + ipText + " (not forward-confirmed)");
@@ -120,26 +119,6 @@ public final class TrustedClients {
     private static String normalise(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
-    }
-
-    /** {@code ::ffff:192.0.2.1} is the IPv4 client 192.0.2.1 (SPEC section 2, listen). */
-    static InetAddress unmapped(InetAddress ip) {
-        if (ip instanceof Inet6Address) {
-            byte[] b = ip.getAddress();
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) {
-                mapped &= b[i] == 0;
-            }
-            mapped &= b[10] == (byte) 0xff && b[11] == (byte) 0xff;
-            if (mapped) {
-                try {
-                    return Inet4Address.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
-                } catch (UnknownHostException impossible) {
-                    throw new IllegalStateException(impossible);
-                }
-            }
-        }
-        return ip;
     }
 
     private static <T> List<T> nullToEmpty(List<T> list) {

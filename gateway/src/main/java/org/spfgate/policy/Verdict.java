@@ -3,13 +3,12 @@ package org.spfgate.policy;
 import java.util.Objects;
 import java.util.Optional;
 import org.spfgate.relay.Reply;
-import org.spfgate.spf.SpfResult;
 
 /**
  * What the policy decided about one recipient of one transaction: a value, never an exception.
  * The session switches over it; {@link Refusal#reply()} is the one place where a decision
- * becomes an SMTP reply (code, enhanced status code and text), so every refusal code of SPEC
- * section 3 is written down once, in {@link #replyFor}.
+ * becomes an SMTP reply (code, enhanced status code and text), so every policy refusal code is
+ * written down once, in {@link #replyFor}.
  */
 public sealed interface Verdict permits Verdict.Accept, Verdict.Refusal {
 
@@ -17,7 +16,7 @@ public sealed interface Verdict permits Verdict.Accept, Verdict.Refusal {
     sealed interface Refusal extends Verdict permits Reject, Defer {
 
         /** Why, as a bounded token set (log and metric label). */
-        Reason reason();
+        RejectionReason reason();
 
         /** The human text after the enhanced status code, before sanitising. */
         String detail();
@@ -52,15 +51,18 @@ public sealed interface Verdict permits Verdict.Accept, Verdict.Refusal {
     }
 
     /** Refused permanently (5xx). */
-    record Reject(Reason reason, String detail) implements Refusal {
+    record Reject(RejectionReason reason, String detail) implements Refusal {
         public Reject {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
+            if (!reason.isPolicy()) {
+                throw new IllegalArgumentException("not a policy refusal: " + reason);
+            }
         }
     }
 
     /** Refused for now (4xx): the client keeps the message and retries. Only SPF defers. */
-    record Defer(Reason reason, String detail) implements Refusal {
+    record Defer(RejectionReason reason, String detail) implements Refusal {
         public Defer {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
@@ -79,77 +81,33 @@ public sealed interface Verdict permits Verdict.Accept, Verdict.Refusal {
         EXEMPT_RECIPIENT
     }
 
-    /** The reasons a recipient is refused by policy; {@link #token()} is the metric label. */
-    enum Reason {
-        /** Domain not in {@code domains}, or a relay trick (%, !, source route, second @). */
-        RELAY_DENIED("relay_denied"),
-        /** The address is not a valid RFC 5321 forward-path. */
-        RECIPIENT_SYNTAX("recipient_syntax"),
-        SPF_PASS("spf_pass"),
-        SPF_FAIL("spf_fail"),
-        SPF_SOFTFAIL("spf_softfail"),
-        SPF_NEUTRAL("spf_neutral"),
-        SPF_NONE("spf_none"),
-        SPF_TEMPERROR("spf_temperror"),
-        SPF_PERMERROR("spf_permerror"),
-        /** {@code check_helo} and the HELO identity failed (SPEC section 3). */
-        HELO_FAIL("helo_fail");
-
-        private final String token;
-
-        Reason(String token) {
-            this.token = token;
-        }
-
-        public String token() {
-            return token;
-        }
-
-        /** The reason an SPF result gives when its action refuses. */
-        public static Reason forSpf(SpfResult result) {
-            return switch (result) {
-                case PASS -> SPF_PASS;
-                case FAIL -> SPF_FAIL;
-                case SOFTFAIL -> SPF_SOFTFAIL;
-                case NEUTRAL -> SPF_NEUTRAL;
-                case NONE -> SPF_NONE;
-                case TEMPERROR -> SPF_TEMPERROR;
-                case PERMERROR -> SPF_PERMERROR;
-            };
-        }
-
-        boolean isSpf() {
-            return this != RELAY_DENIED && this != RECIPIENT_SYNTAX;
-        }
-    }
-
     /** Longest reply text we send: RFC 5321 4.5.3.1.5 limits a reply line to 512 octets. */
     int MAX_REPLY_TEXT = 400;
 
     /**
-     * The SPEC section 3 table, in one place. Enhanced status codes: RFC 3463, RFC 7372 (5.7.23
+     * The reply table of every policy refusal, in one place. Enhanced status codes: RFC 3463, RFC 7372 (5.7.23
      * SPF validation failed, 5.7.24 SPF validation error), RFC 5321 (5.1.3 bad address syntax).
      */
     private static Reply replyFor(Refusal refusal) {
-        Reason reason = refusal.reason();
+        RejectionReason reason = refusal.reason();
         String status;
         int code;
         if (refusal instanceof Reject) {
             code = switch (reason) {
                 case RELAY_DENIED -> 554;
-                case RECIPIENT_SYNTAX -> 501;
+                case BAD_RECIPIENT -> 501;
                 default -> 550;
             };
             status = switch (reason) {
                 case RELAY_DENIED -> "5.7.1";
-                case RECIPIENT_SYNTAX -> "5.1.3";
+                case BAD_RECIPIENT -> "5.1.3";
                 case SPF_PERMERROR, SPF_TEMPERROR -> "5.7.24";
                 default -> "5.7.23";
             };
         } else {
             code = 451;
             // temperror keeps 4.4.3 (network/routing trouble), every other deferral is 4.7.24
-            status = reason == Reason.SPF_TEMPERROR ? "4.4.3" : "4.7.24";
+            status = reason == RejectionReason.SPF_TEMPERROR ? "4.4.3" : "4.7.24";
         }
         return new Reply(code, status + " " + replyText(refusal.detail()));
     }

@@ -4,7 +4,7 @@
  * <p>Place in the message path: {@code listener → session → policy → headers → relay}. The
  * session asks, in this order:
  * <ol>
- *   <li>at connect: {@link org.spfgate.policy.TrustedClients#check(java.net.InetAddress)} →
+ *   <li>at the first MAIL of a connection, once (kept for the connection's later transactions): {@link org.spfgate.policy.TrustedClients#check(java.net.InetAddress)} →
  *       {@link org.spfgate.policy.ClientTrust}: {@code Trusted(name, matched)} skips SPF,
  *       {@code NotTrusted(reason)} says why for the log. Networks first (no DNS), then host-name
  *       patterns by forward-confirmed reverse DNS; DNS errors mean not trusted;</li>
@@ -20,13 +20,10 @@
  * <p>{@link org.spfgate.policy.Verdict} is sealed: {@code Accept(wouldHaveBeen, waiver)} |
  * {@code Reject(reason, detail)} | {@code Defer(reason, detail)}; the last two are
  * {@link org.spfgate.policy.Verdict.Refusal}s. A refusal becomes an SMTP reply in exactly one
- * place, {@link org.spfgate.policy.Verdict.Refusal#reply()}: {@code 554 5.7.1} relay denied,
- * {@code 501 5.1.3} syntax, {@code 550 5.7.23} SPF fail/softfail (or pass/neutral/none if so
- * configured), {@code 550 5.7.24} permerror/temperror rejected, {@code 451 4.4.3} temperror
- * deferred, {@code 451 4.7.24} anything else deferred; reply text is printable ASCII, at most
- * {@link org.spfgate.policy.Verdict#MAX_REPLY_TEXT} characters. Its
- * {@link org.spfgate.policy.Verdict.Reason#token()} ({@code relay_denied},
- * {@code recipient_syntax}, {@code spf_<result>}, {@code helo_fail}) is the log/metric label.
+ * place, {@link org.spfgate.policy.Verdict.Refusal#reply()}, where the table of codes is written.
+ * Its {@link org.spfgate.policy.RejectionReason} ({@code relay_denied}, {@code bad_recipient},
+ * {@code spf_<result>}, {@code helo_fail}) is the log and metric label; the session uses the
+ * same enum for the refusals it makes itself.
  * An {@code Accept} whose {@code wouldHaveBeen} is present was waived
  * ({@code Waiver.REPORT_ONLY} or {@code Waiver.EXEMPT_RECIPIENT}): log it as "would reject".
  *

@@ -2,10 +2,7 @@ package org.spfgate.session;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -16,11 +13,10 @@ import org.spfgate.headers.OwnAuthenticationResultsFilter;
 import org.spfgate.headers.SmtpTrace;
 import org.spfgate.maillog.TransactionRecord;
 import org.spfgate.metrics.MessageOutcome;
-import org.spfgate.metrics.RejectionReason;
-import org.spfgate.metrics.RelayFailure;
 import org.spfgate.policy.ClientTrust;
 import org.spfgate.policy.Recipient;
 import org.spfgate.policy.RecipientCheck;
+import org.spfgate.policy.RejectionReason;
 import org.spfgate.policy.Verdict;
 import org.spfgate.relay.BareLineEndingException;
 import org.spfgate.relay.BareLineEndingFilter;
@@ -75,7 +71,8 @@ public final class SmtpSession {
     /** RFC 5321 3.8: 421 tells the client that we close the connection. */
     private static final Reply TOO_MANY_ERRORS = new Reply(421, "4.7.0 too many errors, closing");
 
-    private final MessagePath path;
+    private final Sessions sessions;
+    private final SessionConfig config;
     private final InetAddress client;
     private ClientTrust trust;
     private String helo;
@@ -86,22 +83,23 @@ public final class SmtpSession {
     private int refusedRecipients;
     private int deferredRecipients;
 
-    SmtpSession(MessagePath path, InetAddress client) {
-        this.path = path;
-        this.client = unmapped(client);
+    SmtpSession(Sessions sessions, SessionConfig config, InetAddress client) {
+        this.sessions = sessions;
+        this.config = config;
+        this.client = client;
     }
 
     /** HELO or EHLO (RFC 5321 4.1.1.1); a new greeting also ends any open transaction. */
     public Reply helo(String name, boolean ehlo) {
         reset();
         if (name.isEmpty() || name.length() > MAX_HELO_LENGTH || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            path.metrics.rejected(RejectionReason.BAD_SYNTAX);
+            sessions.metrics.rejected(RejectionReason.BAD_SYNTAX);
             return new Reply(501, "5.5.4 Invalid " + (ehlo ? "EHLO" : "HELO") + " name");
         }
         this.helo = name;
         this.extended = ehlo;
         this.heloVerdict = null;
-        return new Reply(250, path.hostname);
+        return new Reply(250, config.hostname());
     }
 
     /** After STARTTLS the client starts over with EHLO (RFC 3207 4.2). */
@@ -125,38 +123,39 @@ public final class SmtpSession {
             parsed = CommandArgument.parse(argument, "FROM");
             parameters = MailParameters.of(parsed.parameters());
         } catch (CommandArgument.Malformed e) {
-            path.metrics.rejected(RejectionReason.BAD_SENDER);
+            sessions.metrics.rejected(RejectionReason.BAD_SENDER);
             return new Reply(501, "5.5.4 " + e.getMessage());
         } catch (MailParameters.Unsupported e) {
             return new Reply(555, "5.5.4 " + e.getMessage());
         }
         String sender = withoutSourceRoute(parsed.path());
         if (!sender.isEmpty() && !isMailbox(sender)) {
-            path.metrics.rejected(RejectionReason.BAD_SENDER);
+            sessions.metrics.rejected(RejectionReason.BAD_SENDER);
             return new Reply(501, "5.1.7 Bad sender address syntax");
         }
         if (!parameters.smtpUtf8() && !parsed.isAscii()) {
-            path.metrics.rejected(RejectionReason.BAD_SENDER);
+            sessions.metrics.rejected(RejectionReason.BAD_SENDER);
             return new Reply(553, "5.6.7 Non-ASCII address needs SMTPUTF8"); // RFC 6531 3.5
         }
-        if (parameters.declaredSize() > path.maxMessageSize) {
-            path.metrics.rejected(RejectionReason.MESSAGE_TOO_LARGE);
-            return new Reply(552, "5.3.4 Message size exceeds fixed limit of " + path.maxMessageSize + " bytes");
+        if (parameters.declaredSize() > config.maxMessageSize()) {
+            sessions.metrics.rejected(RejectionReason.MESSAGE_TOO_LARGE);
+            return new Reply(552, "5.3.4 Message size exceeds fixed limit of " + config.maxMessageSize() + " bytes");
         }
         if (trust == null) {
-            trust = path.trustedClients.check(client);
+            trust = config.trustedClients().check(client);
         }
-        Transaction tx = new Transaction(path.nextTransactionId(), sender, parameters.smtpUtf8());
+        Transaction tx = new Transaction(sessions.nextTransactionId(), sender, parameters.smtpUtf8());
         if (trust instanceof ClientTrust.Trusted trusted) {
-            // SPEC section 3: no SPF for a trusted client; the skip shows in log, metric and header.
-            path.metrics.trustedClient(trusted.name());
+            // A trusted client (secondary MX, forwarder) is not the sender's server, so its IP says
+            // nothing about the sender: no SPF check; the skip shows in log, metric and header.
+            sessions.metrics.trustedClient(trusted.name());
             tx.log.trusted(trusted.name());
         } else {
             // RFC 7208 2.4: the MAIL FROM identity (postmaster@<helo> for the null sender) ...
             tx.mailFromVerdict = check(SpfIdentity.MAILFROM, sender);
             tx.log.spf(tx.mailFromVerdict);
             // ... and RFC 7208 2.3: the HELO identity, once per greeting.
-            if (path.checkHelo) {
+            if (config.checkHelo()) {
                 if (heloVerdict == null) {
                     heloVerdict = check(SpfIdentity.HELO, helo);
                 }
@@ -165,7 +164,7 @@ public final class SmtpSession {
             }
         }
         try {
-            tx.downstream = path.downstream.open(new Envelope(
+            tx.downstream = sessions.downstream.open(new Envelope(
                     sender, parameters.smtpUtf8(), parameters.eightBitMime(), parameters.declaredSize()));
         } catch (DownstreamRefusal refusal) {
             return end(tx, refusal.reply(), relayRefused(refusal));
@@ -198,24 +197,25 @@ public final class SmtpSession {
             return tx.refused(address, new Reply(553, "5.6.7 Non-ASCII address needs SMTPUTF8"),
                     RejectionReason.BAD_RECIPIENT);
         }
-        if (tx.accepted.size() >= path.maxRecipients) {
+        if (tx.accepted.size() >= config.maxRecipients()) {
             return tx.refused(address, new Reply(452, "4.5.3 Too many recipients"), RejectionReason.TOO_MANY_RECIPIENTS);
         }
-        // Our domains only, never a relay trick (SPEC section 3).
-        RecipientCheck check = path.recipients.check(address);
+        // Our domains only, never a relay trick (RFC 5321 3.6.2, 7.1: no open relay).
+        RecipientCheck check = config.recipients().check(address);
         if (check instanceof RecipientCheck.Refused refused) {
-            return tx.refused(address, refused.reject().reply(), reason(refused.reject()));
+            return tx.refused(address, refused.reject().reply(), refused.reject().reason());
         }
         Recipient recipient = ((RecipientCheck.Accepted) check).recipient();
-        // SPF is acted on here, per recipient, so that exempt recipients still get mail (SPEC section 3).
+        // SPF is acted on here, per recipient, so that exempt recipients (postmaster, RFC 5321
+        // 4.5.1) still get mail.
         if (!(trust instanceof ClientTrust.Trusted)) {
-            Verdict verdict = path.spfPolicy.decide(tx.mailFromVerdict, tx.heloVerdict, recipient);
+            Verdict verdict = config.spfPolicy().decide(tx.mailFromVerdict, tx.heloVerdict, recipient);
             switch (verdict) {
                 case Verdict.Refusal refusal -> {
-                    return tx.refused(address, refusal.reply(), reason(refusal));
+                    return tx.refused(address, refusal.reply(), refusal.reason());
                 }
                 case Verdict.Accept accept -> accept.wouldHaveBeen().ifPresent(waived -> {
-                    tx.log.wouldReject(reason(waived).token());
+                    tx.log.wouldReject(waived.reason().token());
                     if (accept.waiver() == Verdict.Waiver.EXEMPT_RECIPIENT) {
                         tx.log.exemptRecipient(recipient.address());
                     }
@@ -253,8 +253,9 @@ public final class SmtpSession {
 
     /**
      * Relays the message. {@code message} is the client's DATA after dot-unstuffing, ending
-     * where the client's data ended; it is read to its end whatever the outcome (a refused
-     * message is drained, so that no byte of it is ever read as a command). Ends the transaction.
+     * where the client's data ended. A refused message may be left partly unread: the listener
+     * reads the rest before it replies, so that no byte of it is ever read as a command. Ends
+     * the transaction.
      *
      * @throws IOException the client connection failed mid-message; the downstream transaction
      *         was aborted without the final dot, nothing was delivered
@@ -262,31 +263,28 @@ public final class SmtpSession {
     public Reply data(InputStream message) throws IOException {
         Transaction tx = transaction;
         transaction = null;
-        SmtpTrace trace = new SmtpTrace(helo, client, SmtpTrace.Protocol.of(extended, tls), tx.id,
-                tx.accepted, ZonedDateTime.now(path.clock));
-        byte[] headers = trust instanceof ClientTrust.Trusted trusted
-                ? path.traceHeaders.trusted(trace, trusted.name())
-                : path.traceHeaders.checked(trace, tx.mailFromVerdict, tx.heloVerdict);
-        // Order matters (SPEC section 3): count what the client sent, then settle bare line endings,
-        // then drop forged Authentication-Results claiming to be us (RFC 8601 5).
-        SizeLimitedInputStream counted = new SizeLimitedInputStream(message, path.maxMessageSize);
+        // 1. The inbound stream. Order matters: count what the client sent (the size limit is on
+        //    its bytes), then settle bare CR and LF (RFC 5321 2.3.8), then drop forged
+        //    Authentication-Results that claim to be ours (RFC 8601 5).
+        SizeLimitedInputStream counted = new SizeLimitedInputStream(message, config.maxMessageSize());
         InputStream filtered = new OwnAuthenticationResultsFilter(
-                new BareLineEndingFilter(counted, path.bareLineEndings), path.hostname);
+                new BareLineEndingFilter(counted, config.bareLineEndings()), config.hostname());
+        // 2. Our trace headers, prepended (RFC 5321 4.4: a Received field goes on top).
+        byte[] headers = traceHeaders(tx);
+        // 3. Relay: the internal server's reply to the final dot is ours.
         long relayStart = System.nanoTime();
         Reply reply;
         try {
             reply = tx.downstream.data(headers, filtered);
         } catch (DownstreamRefusal refusal) {
             tx.log.size(counted.count());
-            path.metrics.relayed(Duration.ofNanos(System.nanoTime() - relayStart));
+            sessions.metrics.relayed(Duration.ofNanos(System.nanoTime() - relayStart));
             return end(tx, refusal.reply(), relayRefused(refusal));
         } catch (MessageTooLargeException e) {
-            drain(message);
             tx.log.size(counted.count());
-            return end(tx, new Reply(552, "5.3.4 Message size exceeds fixed limit of " + path.maxMessageSize
+            return end(tx, new Reply(552, "5.3.4 Message size exceeds fixed limit of " + config.maxMessageSize()
                     + " bytes"), RejectionReason.MESSAGE_TOO_LARGE);
         } catch (BareLineEndingException e) {
-            drain(message);
             tx.log.size(counted.count());
             // RFC 5321 2.3.8: CR and LF only as CRLF; a bare one is how SMTP smuggling starts.
             return end(tx, new Reply(550, "5.6.0 Message contains a bare CR or LF"), RejectionReason.BARE_LINE_ENDING);
@@ -301,13 +299,22 @@ public final class SmtpSession {
             throw bug;
         }
         tx.log.size(counted.count());
-        path.metrics.relayed(Duration.ofNanos(System.nanoTime() - relayStart));
+        sessions.metrics.relayed(Duration.ofNanos(System.nanoTime() - relayStart));
         if (reply.isPositive()) {
             tx.log.downstreamId(queueId(reply));
             return end(tx, reply, null);
         }
-        path.metrics.relayFailed(RelayFailure.REJECTED);
+        sessions.metrics.relayFailed(DownstreamRefusal.Kind.REJECTED);
         return end(tx, reply, RejectionReason.DOWNSTREAM_REJECTED);
+    }
+
+    /** Received, Received-SPF and Authentication-Results for this transaction. */
+    private byte[] traceHeaders(Transaction tx) {
+        SmtpTrace trace = new SmtpTrace(helo, client, SmtpTrace.Protocol.of(extended, tls), tx.id,
+                tx.accepted, ZonedDateTime.now(sessions.clock));
+        return trust instanceof ClientTrust.Trusted trusted
+                ? config.traceHeaders().trusted(trace, trusted.name())
+                : config.traceHeaders().checked(trace, tx.mailFromVerdict, tx.heloVerdict);
     }
 
     /** RSET, a new HELO, or the end of the connection: abandons the open transaction, if any. */
@@ -330,9 +337,9 @@ public final class SmtpSession {
     private SpfVerdict check(SpfIdentity identity, String subject) {
         long start = System.nanoTime();
         SpfVerdict verdict = identity == SpfIdentity.HELO
-                ? path.spf.checkHelo(client, subject)
-                : path.spf.checkMailFrom(client, subject, helo);
-        path.metrics.spfChecked(identity, verdict.result(), Duration.ofNanos(System.nanoTime() - start));
+                ? config.spf().checkHelo(client, subject)
+                : config.spf().checkMailFrom(client, subject, helo);
+        sessions.metrics.spfChecked(identity, verdict.result(), Duration.ofNanos(System.nanoTime() - start));
         return verdict;
     }
 
@@ -349,37 +356,22 @@ public final class SmtpSession {
             status = TransactionRecord.Status.ABORTED;
         } else if (reply.isPositive()) {
             status = TransactionRecord.Status.RELAYED;
-            path.metrics.messageOutcome(MessageOutcome.RELAYED);
+            sessions.metrics.messageOutcome(MessageOutcome.RELAYED);
         } else if (reply.isTransient()) {
             status = TransactionRecord.Status.DEFERRED;
-            path.metrics.messageOutcome(MessageOutcome.DEFERRED);
+            sessions.metrics.messageOutcome(MessageOutcome.DEFERRED);
         } else {
             status = TransactionRecord.Status.REJECTED;
-            path.metrics.messageOutcome(MessageOutcome.REJECTED);
+            sessions.metrics.messageOutcome(MessageOutcome.REJECTED);
         }
         if (reason != null && reply != tx.lastRefusal) {
-            path.metrics.rejected(reason);
+            sessions.metrics.rejected(reason);
         }
         if (reason != null) {
             tx.log.reason(reason.token());
         }
-        path.decisions.write(tx.log.build(status, reply, Duration.ofNanos(System.nanoTime() - tx.started)));
+        sessions.decisions.write(tx.log.build(status, reply, Duration.ofNanos(System.nanoTime() - tx.started)));
         return reply;
-    }
-
-    private static RejectionReason reason(Verdict.Refusal refusal) {
-        return switch (refusal.reason()) {
-            case RELAY_DENIED -> RejectionReason.RELAY_DENIED;
-            case RECIPIENT_SYNTAX -> RejectionReason.BAD_RECIPIENT;
-            case HELO_FAIL -> RejectionReason.HELO_FAIL;
-            case SPF_PASS -> RejectionReason.SPF_PASS;
-            case SPF_FAIL -> RejectionReason.SPF_FAIL;
-            case SPF_SOFTFAIL -> RejectionReason.SPF_SOFTFAIL;
-            case SPF_NEUTRAL -> RejectionReason.SPF_NEUTRAL;
-            case SPF_NONE -> RejectionReason.SPF_NONE;
-            case SPF_TEMPERROR -> RejectionReason.SPF_TEMPERROR;
-            case SPF_PERMERROR -> RejectionReason.SPF_PERMERROR;
-        };
     }
 
     /**
@@ -388,12 +380,10 @@ public final class SmtpSession {
      */
     private RejectionReason relayRefused(DownstreamRefusal refusal) {
         return switch (refusal.kind()) {
-            case UNREACHABLE -> unavailable(RelayFailure.UNREACHABLE);
-            case TIMEOUT -> unavailable(RelayFailure.TIMEOUT);
-            case LOST -> unavailable(RelayFailure.LOST);
-            case TLS -> unavailable(RelayFailure.TLS);
-            case PROTOCOL -> unavailable(RelayFailure.PROTOCOL);
-            case STORAGE -> unavailable(RelayFailure.STORAGE);
+            case UNREACHABLE, TIMEOUT, LOST, TLS, PROTOCOL, STORAGE -> {
+                sessions.metrics.relayFailed(refusal.kind());
+                yield RejectionReason.DOWNSTREAM_UNAVAILABLE;
+            }
             // our own pool is full: nothing failed downstream, the client just has to come back
             case BUSY -> RejectionReason.DOWNSTREAM_UNAVAILABLE;
             case UNSUPPORTED_EXTENSION -> RejectionReason.UNSUPPORTED_EXTENSION;
@@ -403,21 +393,12 @@ public final class SmtpSession {
         };
     }
 
-    private RejectionReason unavailable(RelayFailure failure) {
-        path.metrics.relayFailed(failure);
-        return RejectionReason.DOWNSTREAM_UNAVAILABLE;
-    }
-
     /** Postfix's "queued as ID", Exchange's "InternalId=ID". */
     private static final Pattern QUEUE_ID = Pattern.compile("(?:queued as |InternalId=)([A-Za-z0-9]+)");
 
     private static String queueId(Reply reply) {
         Matcher m = QUEUE_ID.matcher(reply.text());
         return m.find() ? m.group(1) : null;
-    }
-
-    private static void drain(InputStream message) throws IOException {
-        message.transferTo(OutputStream.nullOutputStream());
     }
 
     /** RFC 5321 4.1.1.2 and appendix C: a source route in the reverse-path is ignored. */
@@ -433,25 +414,6 @@ public final class SmtpSession {
     private static boolean isMailbox(String address) {
         int at = address.lastIndexOf('@');
         return at > 0 && at < address.length() - 1;
-    }
-
-    /** IPv4-mapped IPv6 clients (a [::] listener) are IPv4 clients (SPEC section 2). */
-    private static InetAddress unmapped(InetAddress address) {
-        if (address instanceof Inet6Address v6) {
-            byte[] b = v6.getAddress();
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) {
-                mapped &= b[i] == 0;
-            }
-            if (mapped && b[10] == (byte) 0xff && b[11] == (byte) 0xff) {
-                try {
-                    return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
-                } catch (UnknownHostException impossible) {
-                    throw new IllegalStateException(impossible);
-                }
-            }
-        }
-        return address;
     }
 
     /** What one MAIL FROM ... DATA carries. */
@@ -482,7 +444,7 @@ public final class SmtpSession {
          * over permanent refusals).
          */
         Reply refused(String address, Reply reply, RejectionReason reason) {
-            path.metrics.rejected(reason);
+            sessions.metrics.rejected(reason);
             if (address != null) {
                 log.refusedRecipient(address);
             }

@@ -10,7 +10,7 @@ import java.net.UnknownHostException;
  * an IPv4 client). No DNS, no regex, no leniency: {@code 1.2.3}, {@code 01.2.3.4} and zone ids
  * are rejected.
  */
-final class IpLiteral {
+public final class IpLiteral {
 
     private IpLiteral() {
     }
@@ -127,8 +127,11 @@ final class IpLiteral {
         return out;
     }
 
-    /** {@code ip} with an IPv4-mapped IPv6 address turned into the IPv4 address (RFC 7208 5). */
-    static InetAddress unmapped(InetAddress ip) {
+    /**
+     * {@code ip} with an IPv4-mapped IPv6 address turned into the IPv4 address (RFC 7208 5): the
+     * one implementation, for the session's client, trusted-client matching and the checker.
+     */
+    public static InetAddress unmapped(InetAddress ip) {
         if (ip instanceof Inet4Address) {
             return ip;
         }

@@ -16,8 +16,4 @@ public enum SpfResult {
         return token;
     }
 
-    /** Parses an RFC token case-insensitively; throws on anything else. */
-    public static SpfResult fromToken(String token) {
-        return valueOf(token.trim().toUpperCase(Locale.ROOT));
-    }
 }

@@ -27,14 +27,6 @@ class ValueSyntaxTest {
     }
 
     @Test
-    void durationsFormatBackToTheirShortestSpelling() {
-        assertEquals("5m", DurationSyntax.format(Duration.ofMinutes(5)));
-        assertEquals("90s", DurationSyntax.format(Duration.ofSeconds(90)));
-        assertEquals("1500ms", DurationSyntax.format(Duration.ofMillis(1500)));
-        assertEquals("2h", DurationSyntax.format(Duration.ofHours(2)));
-    }
-
-    @Test
     void sizeOverflowIsRefusedNotWrapped() {
         assertEquals("size too large: \"99999999999GiB\"",
                 assertThrows(IllegalArgumentException.class, () -> SizeSyntax.parse("99999999999GiB")).getMessage());

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spfgate.config.GatewayConfig;
-import org.spfgate.listener.Gateway;
+import org.spfgate.Gateway;
 import org.spfgate.testdns.TestDnsServer;
 
 /**

@@ -12,7 +12,7 @@ import org.spfgate.config.ConfigLoader;
 import org.spfgate.config.GatewayConfig;
 import org.spfgate.config.HostPort;
 import org.spfgate.config.ServerConfig;
-import org.spfgate.listener.Gateway;
+import org.spfgate.Gateway;
 import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
 

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.spfgate.config.ConfigLoader;
-import org.spfgate.listener.Gateway;
+import org.spfgate.Gateway;
 import org.spfgate.relay.Downstream;
 import org.spfgate.relay.DownstreamTransaction;
 import org.spfgate.relay.Envelope;

@@ -35,7 +35,7 @@ import org.spfgate.config.DnsConfig;
 import org.spfgate.config.HostPort;
 import org.spfgate.config.MetricsConfig;
 import org.spfgate.config.GatewayConfig;
-import org.spfgate.listener.Gateway;
+import org.spfgate.Gateway;
 import org.spfgate.testdns.TestDnsServer;
 
 /** Connection limits, graceful shutdown, STARTTLS, PROXY protocol and directory delivery. */

@@ -24,7 +24,7 @@ import org.spfgate.config.GatewayConfig;
 import org.spfgate.config.HostPort;
 import org.spfgate.config.MetricsConfig;
 import org.spfgate.config.ServerConfig;
-import org.spfgate.listener.Gateway;
+import org.spfgate.Gateway;
 import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
 import org.subethamail.smtp.server.SMTPServer;

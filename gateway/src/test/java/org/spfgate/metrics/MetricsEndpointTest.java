@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.spfgate.config.HostPort;
 import org.spfgate.config.TrustedEntry;
+import org.spfgate.policy.RejectionReason;
 
 /** Scrapes the real endpoint over HTTP on loopback, as Prometheus would. */
 class MetricsEndpointTest {

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.spfgate.config.HostPort;
 import org.spfgate.config.TrustedEntry;
+import org.spfgate.dns.DnsQueryOutcome;
+import org.spfgate.dns.DnsQueryType;
 import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfResult;
 

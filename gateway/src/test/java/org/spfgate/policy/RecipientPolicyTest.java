@@ -100,9 +100,9 @@ class RecipientPolicyTest {
 
     @Test
     void refusalReasonsSeparateRelayAttemptsFromSyntaxErrors() {
-        assertEquals(Verdict.Reason.RELAY_DENIED, reason("user%other@example.org"));
-        assertEquals(Verdict.Reason.RELAY_DENIED, reason("bob@example.com"));
-        assertEquals(Verdict.Reason.RECIPIENT_SYNTAX, reason("user@"));
+        assertEquals(RejectionReason.RELAY_DENIED, reason("user%other@example.org"));
+        assertEquals(RejectionReason.RELAY_DENIED, reason("bob@example.com"));
+        assertEquals(RejectionReason.BAD_RECIPIENT, reason("user@"));
     }
 
     @Test
@@ -124,7 +124,7 @@ class RecipientPolicyTest {
                 ((RecipientCheck.Refused) bank.check("po\u017Ftmaster")).reject().reply().toString());
     }
 
-    private Verdict.Reason reason(String address) {
+    private RejectionReason reason(String address) {
         return ((RecipientCheck.Refused) policy.check(address)).reject().reason();
     }
 }

@@ -19,7 +19,6 @@ import org.spfgate.config.SpfConfig;
 import org.spfgate.config.SpfConfig.Action;
 import org.spfgate.config.SpfConfig.Mode;
 import org.spfgate.policy.Verdict.Accept;
-import org.spfgate.policy.Verdict.Reason;
 import org.spfgate.policy.Verdict.Refusal;
 import org.spfgate.policy.Verdict.Waiver;
 import org.spfgate.spf.SpfIdentity;
@@ -100,7 +99,7 @@ class SpfPolicyTest {
         Verdict verdict = policy.decide(mailFrom(result, explanation), null, BOB);
         Refusal refusal = assertInstanceOf(Refusal.class, verdict);
         assertEquals(reply, refusal.reply().toString());
-        assertEquals(Reason.forSpf(result), refusal.reason());
+        assertEquals(RejectionReason.forSpf(result), refusal.reason());
         assertEquals(action == Action.REJECT ? Verdict.Reject.class : Verdict.Defer.class, verdict.getClass());
     }
 
@@ -130,7 +129,7 @@ class SpfPolicyTest {
         Verdict verdict = defaults.decide(mailFrom(SpfResult.PASS, ""),
                 helo(SpfResult.FAIL, "mail.example.com does not designate 192.0.2.1 as permitted sender"), BOB);
         Refusal refusal = assertInstanceOf(Verdict.Reject.class, verdict);
-        assertEquals(Reason.HELO_FAIL, refusal.reason());
+        assertEquals(RejectionReason.HELO_FAIL, refusal.reason());
         assertEquals("550 5.7.23 mail.example.com does not designate 192.0.2.1 as permitted sender",
                 refusal.reply().toString());
     }
@@ -159,7 +158,7 @@ class SpfPolicyTest {
     void whenBothFailTheMailFromExplanationIsGiven() {
         Refusal refusal = (Refusal) defaults.decide(mailFrom(SpfResult.FAIL, "sender domain says no"),
                 helo(SpfResult.FAIL, "helo domain says no"), BOB);
-        assertEquals(Reason.SPF_FAIL, refusal.reason());
+        assertEquals(RejectionReason.SPF_FAIL, refusal.reason());
         assertEquals("550 5.7.23 sender domain says no", refusal.reply().toString());
     }
 
@@ -212,7 +211,7 @@ class SpfPolicyTest {
         Accept accept = assertInstanceOf(Accept.class,
                 reportOnly.decide(mailFrom(SpfResult.PASS, ""), helo(SpfResult.FAIL, "helo says no"), BOB));
         assertEquals(Waiver.REPORT_ONLY, accept.waiver());
-        assertEquals(Reason.HELO_FAIL, accept.wouldHaveBeen().orElseThrow().reason());
+        assertEquals(RejectionReason.HELO_FAIL, accept.wouldHaveBeen().orElseThrow().reason());
         assertEquals("550 5.7.23 helo says no", accept.wouldHaveBeen().orElseThrow().reply().toString());
     }
 
@@ -244,10 +243,10 @@ class SpfPolicyTest {
 
     @Test
     void anAcceptCarriesAWaiverExactlyWhenItCarriesARefusal() {
-        Verdict.Reject reject = new Verdict.Reject(Reason.SPF_FAIL, "x");
+        Verdict.Reject reject = new Verdict.Reject(RejectionReason.SPF_FAIL, "x");
         assertThrows(IllegalArgumentException.class, () -> new Accept(Optional.of(reject), Waiver.NONE));
         assertThrows(IllegalArgumentException.class, () -> new Accept(Optional.empty(), Waiver.REPORT_ONLY));
-        assertThrows(IllegalArgumentException.class, () -> new Verdict.Defer(Reason.RELAY_DENIED, "x"));
+        assertThrows(IllegalArgumentException.class, () -> new Verdict.Defer(RejectionReason.RELAY_DENIED, "x"));
     }
 
     static InetAddress ip(String text) {

@@ -1,4 +1,4 @@
-package org.spfgate.listener;
+package org.spfgate;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,20 +15,24 @@ import org.spfgate.config.GatewayConfig;
 import org.spfgate.config.HostPort;
 import org.spfgate.config.ServerConfig;
 import org.spfgate.dns.SpfDnsClient;
+import org.spfgate.listener.ConnectionGate;
+import org.spfgate.listener.PemKeyMaterial;
+import org.spfgate.listener.SmtpListener;
 import org.spfgate.maillog.DecisionLog;
 import org.spfgate.metrics.GatewayMetrics;
 import org.spfgate.metrics.MetricsServer;
-import org.spfgate.policy.TrustedClients;
 import org.spfgate.relay.DirectoryDownstream;
 import org.spfgate.relay.Downstream;
 import org.spfgate.relay.SmtpDownstream;
-import org.spfgate.session.MessagePath;
-import org.spfgate.spf.SpfChecker;
+import org.spfgate.session.SessionConfig;
+import org.spfgate.session.Sessions;
 
 /**
- * The whole gateway, wired by hand from one {@link GatewayConfig}: DNS adapter → SPF checker →
- * policies → downstream (the internal server over SMTP, or the delivery directory) → metrics and
- * decision log → one SMTP listener per {@code server.listen} address.
+ * The whole gateway, wired by hand from one {@link GatewayConfig}, and the one place that knows
+ * every package: the DNS client, the downstream (the internal server over SMTP, or the delivery
+ * directory), metrics and decision log live as long as the gateway; the {@link SessionConfig}
+ * (limits, policies, SPF checker, header writer) is what each new session is opened with; one
+ * SMTP listener per {@code server.listen} address admits the clients.
  *
  * <p>Life cycle: {@link #start(GatewayConfig)} (or {@code new} + {@link #start()}), then
  * {@link #shutdown(Duration)} — stop accepting, let the transactions in flight finish up to the
@@ -74,14 +78,12 @@ public final class Gateway implements AutoCloseable {
         this.metrics = new GatewayMetrics(config.trusted());
         SpfDnsClient dns = new SpfDnsClient(config.dns().servers().stream().map(HostPort::toSocketAddress).toList(),
                 config.dns().queryTimeout(), SpfDnsClient.DEFAULT_CACHE_ENTRIES, metrics::dnsQuery);
-        SpfChecker spf = new SpfChecker(dns, server.hostname(), config.dns().checkTimeout());
-        TrustedClients trusted = new TrustedClients(config.trusted(), dns);
         this.downstream = instead != null ? instead
                 : config.relay() != null ? new SmtpDownstream(config.relay(), server.hostname())
                 : new DirectoryDownstream(config.deliverToDirectory());
-        MessagePath path = new MessagePath(config, spf, trusted, downstream, metrics, decisions, Clock.systemUTC());
-        this.gate = new ConnectionGate(server.maxConnections(), server.maxConnectionsPerIp(),
-                client -> path.open(client.getAddress()), metrics);
+        Sessions sessions = new Sessions(SessionConfig.of(config, dns), downstream, metrics, decisions,
+                Clock.systemUTC());
+        this.gate = new ConnectionGate(server.maxConnections(), server.maxConnectionsPerIp(), sessions, metrics);
         try {
             for (HostPort address : server.listen()) {
                 listeners.add(new SmtpListener(address, server, gate, tls, metrics));
@@ -142,7 +144,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown (issue 4): returns when every session has ended, at the latest shortly
+     * Graceful shutdown: returns when every session has ended, at the latest shortly
      * after {@code deadline}. Idempotent.
      */
     public void shutdown(Duration deadline) {

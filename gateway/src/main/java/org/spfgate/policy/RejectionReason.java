@@ -1,13 +1,13 @@
-package org.spfgate.metrics;
+package org.spfgate.policy;
 
 import java.util.Locale;
-import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfResult;
 
 /**
- * Why the gateway refused a recipient or a message, permanently or for now: the {@code reason}
- * label of spfgate_rejections_total. A fixed set so that the label stays bounded; the token is
- * also what the decision log writes as {@code reason=}.
+ * Why the gateway refused a recipient or a message, permanently or for now: the reason of a
+ * policy {@link Verdict.Refusal}, and of every other refusal the session makes. One fixed set,
+ * so that the {@code reason} label of spfgate_rejections_total stays bounded; the token is also
+ * what the decision log writes as {@code reason=}.
  */
 public enum RejectionReason {
     /** The MAIL FROM (or null-sender HELO) result's action was reject or defer. */
@@ -50,14 +50,26 @@ public enum RejectionReason {
         return token;
     }
 
-    /**
-     * The reason for refusing on an SPF result: {@code helo_fail} for a failed HELO identity
-     * (SPEC 3: rejects even when MAIL FROM would pass), otherwise {@code spf_<result>}.
-     */
-    public static RejectionReason forSpf(SpfIdentity identity, SpfResult result) {
-        if (identity == SpfIdentity.HELO && result == SpfResult.FAIL) {
-            return HELO_FAIL;
-        }
-        return valueOf("SPF_" + result.name());
+    /** The reason an SPF result of the MAIL FROM identity gives when its action refuses. */
+    public static RejectionReason forSpf(SpfResult result) {
+        return switch (result) {
+            case PASS -> SPF_PASS;
+            case FAIL -> SPF_FAIL;
+            case SOFTFAIL -> SPF_SOFTFAIL;
+            case NEUTRAL -> SPF_NEUTRAL;
+            case NONE -> SPF_NONE;
+            case TEMPERROR -> SPF_TEMPERROR;
+            case PERMERROR -> SPF_PERMERROR;
+        };
+    }
+
+    /** An SPF result's action, or the HELO identity's fail: the refusals that can also be deferred. */
+    boolean isSpf() {
+        return name().startsWith("SPF_") || this == HELO_FAIL;
+    }
+
+    /** What a policy {@link Verdict.Refusal} can carry: an SPF refusal, or a recipient refused by {@link RecipientPolicy}. */
+    boolean isPolicy() {
+        return isSpf() || this == RELAY_DENIED || this == BAD_RECIPIENT;
     }
 }
