@@ -83,13 +83,15 @@ public final class Gateway implements AutoCloseable {
                 : new DirectoryDownstream(config.deliverToDirectory());
         Sessions sessions = new Sessions(SessionConfig.of(config, dns), downstream, metrics, decisions,
                 Clock.systemUTC());
-        this.gate = new ConnectionGate(server.maxConnections(), server.maxConnectionsPerIp(), sessions, metrics);
+        this.gate = new ConnectionGate(server.maxConnections(), server.maxConnectionsPerIp(), server.timeouts(),
+                sessions, metrics);
         try {
             for (HostPort address : server.listen()) {
                 listeners.add(new SmtpListener(address, server, gate, tls, metrics));
             }
         } catch (RuntimeException e) {
             // e.g. a listen host that does not resolve: release what holds threads
+            gate.close();
             downstream.close();
             decisions.close();
             metrics.close();
@@ -174,6 +176,7 @@ public final class Gateway implements AutoCloseable {
             if (metricsServer != null) {
                 metricsServer.close();
             }
+            gate.close();
             downstream.close();
             decisions.close();
             metrics.close();

@@ -73,7 +73,7 @@ final class ConfigBinder {
     private ServerConfig server(YamlNode node, String path) {
         Section s = section(node, path, "hostname", "listen", "max_connections", "max_connections_per_ip",
                 "max_message_size", "max_recipients", "timeouts", "tls", "proxy_protocol", "bare_line_endings",
-                "listen_backlog");
+                "max_transactions_per_ip", "listen_backlog");
         int maxConnections = s.value("max_connections", this::positiveInt, ConfigDefaults.MAX_CONNECTIONS);
         return new ServerConfig(
                 s.value("hostname", scalar(DomainNameSyntax::normalize), ConfigDefaults.hostname()),
@@ -88,14 +88,17 @@ final class ConfigBinder {
                 s.value("proxy_protocol", list(scalar(Cidr::parse)), ConfigDefaults.PROXY_PROTOCOL),
                 s.value("bare_line_endings", choice(ServerConfig.BareLineEndings.class),
                         ConfigDefaults.BARE_LINE_ENDINGS),
+                s.value("max_transactions_per_ip", this::positiveInt, ConfigDefaults.MAX_TRANSACTIONS_PER_IP),
                 s.value("listen_backlog", this::positiveInt, ConfigDefaults.listenBacklog(maxConnections)));
     }
 
     private ServerConfig.Timeouts serverTimeouts(YamlNode node, String path) {
-        Section s = section(node, path, "command", "data");
+        Section s = section(node, path, "command", "data", "write", "session");
         return new ServerConfig.Timeouts(
                 s.value("command", this::duration, ConfigDefaults.COMMAND_TIMEOUT),
-                s.value("data", this::duration, ConfigDefaults.DATA_TIMEOUT));
+                s.value("data", this::duration, ConfigDefaults.DATA_TIMEOUT),
+                s.value("write", this::duration, ConfigDefaults.WRITE_TIMEOUT),
+                s.value("session", this::duration, ConfigDefaults.SESSION_TIMEOUT));
     }
 
     private ServerConfig.TlsConfig serverTls(YamlNode node, String path) {

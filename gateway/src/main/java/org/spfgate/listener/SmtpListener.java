@@ -38,7 +38,7 @@ public final class SmtpListener {
     public SmtpListener(HostPort address, ServerConfig config, ConnectionGate gate, SSLContext tls, GatewayMetrics metrics) {
         this.configured = address;
         try {
-            this.socket = new ListeningSocket();
+            this.socket = new ListeningSocket(gate.deadlines());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

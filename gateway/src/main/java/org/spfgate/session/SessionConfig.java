@@ -22,8 +22,9 @@ import org.spfgate.spf.SpfDns;
  * @param maxMessageSize  {@code server.max_message_size}, in bytes
  * @param bareLineEndings {@code server.bare_line_endings}
  * @param checkHelo       {@code spf.check_helo}: the HELO identity is checked too (RFC 7208 2.3)
+ * @param maxTransactionsPerIp {@code server.max_transactions_per_ip}
  */
-public record SessionConfig(String hostname, int maxRecipients, long maxMessageSize,
+public record SessionConfig(String hostname, int maxRecipients, long maxMessageSize, int maxTransactionsPerIp,
         ServerConfig.BareLineEndings bareLineEndings, boolean checkHelo, SpfChecker spf,
         TrustedClients trustedClients, RecipientPolicy recipients, SpfPolicy spfPolicy, TraceHeaders traceHeaders) {
 
@@ -42,6 +43,7 @@ public record SessionConfig(String hostname, int maxRecipients, long maxMessageS
         ServerConfig server = config.server();
         SpfConfig spf = config.spf();
         return new SessionConfig(server.hostname(), server.maxRecipients(), server.maxMessageSize(),
+                server.maxTransactionsPerIp(),
                 server.bareLineEndings(), spf.checkHelo(),
                 new SpfChecker(dns, server.hostname(), config.dns().checkTimeout()),
                 new TrustedClients(config.trusted(), dns),

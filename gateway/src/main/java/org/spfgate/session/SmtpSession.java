@@ -68,6 +68,13 @@ public final class SmtpSession {
      * downstream connection, forever.
      */
     static final int MAX_DEFERRED_RECIPIENTS = 1000;
+    /**
+     * Transactions of one connection abandoned before any RCPT (MAIL, then RSET, HELO or QUIT)
+     * that still get their decision-log line; later ones are only counted
+     * (spfgate_decision_log_suppressed_total). Such a transaction decides nothing about a message,
+     * and a MAIL/RSET loop would otherwise write several times more log than it sends.
+     */
+    static final int MAX_LOGGED_ABANDONED = 10;
     /** RFC 5321 3.8: 421 tells the client that we close the connection. */
     private static final Reply TOO_MANY_ERRORS = new Reply(421, "4.7.0 too many errors, closing");
 
@@ -82,6 +89,8 @@ public final class SmtpSession {
     private Transaction transaction;
     private int refusedRecipients;
     private int deferredRecipients;
+    private int deliveries;
+    private int abandoned;
 
     SmtpSession(Sessions sessions, SessionConfig config, InetAddress client) {
         this.sessions = sessions;
@@ -163,11 +172,20 @@ public final class SmtpSession {
                 tx.log.heloSpf(heloVerdict);
             }
         }
+        // A client IP already holding its share of the relay connections waits (ended by end()).
+        if (!sessions.transactions.tryOpen(client)) {
+            sessions.metrics.rejected(RejectionReason.TOO_MANY_TRANSACTIONS);
+            return new Reply(451, "4.7.0 Too many transactions from " + client.getHostAddress()
+                    + " at once, try again later");
+        }
         try {
             tx.downstream = sessions.downstream.open(new Envelope(
                     sender, parameters.smtpUtf8(), parameters.eightBitMime(), parameters.declaredSize()));
         } catch (DownstreamRefusal refusal) {
             return end(tx, refusal.reply(), relayRefused(refusal));
+        } catch (RuntimeException bug) {
+            sessions.transactions.close(client);
+            throw bug;
         }
         transaction = tx;
         return new Reply(250, "2.1.0 Sender OK");
@@ -238,6 +256,11 @@ public final class SmtpSession {
 
     public boolean inTransaction() {
         return transaction != null;
+    }
+
+    /** Messages this connection has delivered so far (the internal server's 250 passed on). */
+    public int deliveries() {
+        return deliveries;
     }
 
     /** Whether DATA may start: a transaction with at least one accepted recipient. */
@@ -351,10 +374,12 @@ public final class SmtpSession {
         if (tx.downstream != null) {
             tx.downstream.close();
         }
+        sessions.transactions.close(client);
         TransactionRecord.Status status;
         if (reply == null) {
             status = TransactionRecord.Status.ABORTED;
         } else if (reply.isPositive()) {
+            deliveries++;
             status = TransactionRecord.Status.RELAYED;
             sessions.metrics.messageOutcome(MessageOutcome.RELAYED);
         } else if (reply.isTransient()) {
@@ -369,6 +394,11 @@ public final class SmtpSession {
         }
         if (reason != null) {
             tx.log.reason(reason.token());
+        }
+        boolean noRecipientTried = tx.accepted.isEmpty() && tx.lastRefusal == null;
+        if (status == TransactionRecord.Status.ABORTED && noRecipientTried && ++abandoned > MAX_LOGGED_ABANDONED) {
+            sessions.metrics.decisionLineSuppressed();
+            return reply;
         }
         sessions.decisions.write(tx.log.build(status, reply, Duration.ofNanos(System.nanoTime() - tx.started)));
         return reply;

@@ -54,7 +54,7 @@ final class GatewayUnderTest implements AutoCloseable {
                   max_connections_per_ip: %d
                   max_message_size: %d
                   max_recipients: %d
-                  timeouts: { command: %s, data: %s }
+                  timeouts: { command: %s, data: %s, write: %s, session: %s }
                   bare_line_endings: %s
                   %s
                 domains: [ours.test, example.org]
@@ -76,7 +76,7 @@ final class GatewayUnderTest implements AutoCloseable {
                   file: "%s"
                   format: text
                 """.formatted(HOSTNAME, b.maxConnections, b.maxConnectionsPerIp, b.maxMessageSize, b.maxRecipients,
-                b.commandTimeout, b.dataTimeout, b.bareLineEndings, String.join("\n  ", b.serverKeys), relay, directory.resolve("delivered"), dns.port(), b.mode, b.checkHelo,
+                b.commandTimeout, b.dataTimeout, b.writeTimeout, b.sessionTimeout, b.bareLineEndings, String.join("\n  ", b.serverKeys), relay, directory.resolve("delivered"), dns.port(), b.mode, b.checkHelo,
                 b.trusted, logFile);
         gateway = Gateway.start(onAnyFreePort(ConfigLoader.parse(yaml, "dialog test")));
     }
@@ -129,6 +129,23 @@ final class GatewayUnderTest implements AutoCloseable {
 
     Path deliveredDirectory() {
         return directory.resolve("delivered");
+    }
+
+    /** The value of a counter of the gateway's registry, e.g. {@code ("spfgate.client.deadlines", "deadline", "write")}. */
+    double counter(String name, String... tags) {
+        var counter = gateway.metrics().registry().find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** Waits (briefly) for a counter to reach {@code at least}; returns its value then. */
+    double awaitCounter(double atLeast, String name, String... tags) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        double value = counter(name, tags);
+        while (value < atLeast && System.nanoTime() < end) {
+            Thread.sleep(20);
+            value = counter(name, tags);
+        }
+        return value;
     }
 
     /** The decision log so far. */
@@ -186,6 +203,8 @@ final class GatewayUnderTest implements AutoCloseable {
         private String relayDataTimeout = "2s";
         private String commandTimeout = "10s";
         private String dataTimeout = "10s";
+        private String writeTimeout = "10s";
+        private String sessionTimeout = "10m";
         private final List<String> serverKeys = new java.util.ArrayList<>();
 
         private Builder(TestZone zone) {
@@ -253,6 +272,13 @@ final class GatewayUnderTest implements AutoCloseable {
         /** More {@code server:} keys, one YAML line each, e.g. {@code "proxy_protocol: [127.0.0.0/8]"}. */
         Builder serverKey(String line) {
             serverKeys.add(line);
+            return this;
+        }
+
+        /** {@code server.timeouts.write} and {@code server.timeouts.session}. */
+        Builder clientDeadlines(String write, String session) {
+            writeTimeout = write;
+            sessionTimeout = session;
             return this;
         }
 

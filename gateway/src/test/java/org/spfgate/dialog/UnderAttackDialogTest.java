@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.spfgate.dialog.Dialogs.DATA;
 import static org.spfgate.dialog.Dialogs.GREETING;
+import static org.spfgate.dialog.Dialogs.HELO;
+import static org.spfgate.dialog.Dialogs.MAIL_FROM_ALICE;
+import static org.spfgate.dialog.Dialogs.QUIT;
 import static org.spfgate.dialog.Dialogs.RCPT_TO_BOB;
+import static org.spfgate.dialog.Dialogs.READY_FOR_MESSAGE;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -24,10 +29,222 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * What an MX on the internet meets: PROXY headers cut anywhere by the network, connection floods.
- * Each test here failed on the gateway before it was hardened against it.
+ * What an MX on the internet meets: PROXY headers cut anywhere by the network, connection floods,
+ * clients that never read, churn transactions, dribble bytes or never leave. Each test here
+ * failed on the gateway before it was hardened against it.
  */
 class UnderAttackDialogTest {
+
+    private static final String COMMAND_DEADLINE = "421 4.4.2 Command not completed in time, closing connection";
+    private static final String SESSION_DEADLINE = "421 4.4.2 Session time limit reached, closing connection";
+
+    /**
+     * As many clients as the relay has connections (4) each open a transaction and then pipeline
+     * commands without ever reading a reply, until the gateway's writes block. Before the write
+     * deadline each held its relay connection for good and everyone else got {@code 451 4.4.5};
+     * now each is closed a second after its write blocked, its downstream transaction aborted,
+     * and an honest client gets its 250s.
+     */
+    @Test
+    void clientsThatNeverReadAreDroppedAtTheWriteDeadlineAndOthersKeepTheir250s() throws Exception {
+        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard())
+                .clientTimeouts("60s", "10s").clientDeadlines("1s", "10m").start()) {
+            List<Socket> attackers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    Socket attacker = new Socket();
+                    attacker.setReceiveBufferSize(2048); // a small window, never drained
+                    attacker.connect(gw.address(), 5000);
+                    attackers.add(attacker);
+                    byte[] pipeline = neverReadPipeline(i);
+                    Thread.ofVirtual().start(() -> {
+                        try {
+                            attacker.getOutputStream().write(pipeline);
+                        } catch (IOException closedByTheGateway) {
+                            // expected once the deadline passes
+                        }
+                    });
+                }
+                // every attacker has its transaction open on the internal server
+                long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (gw.internal.recipientsSeen().size() < 4 * 10 && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
+                assertEquals(40, gw.internal.recipientsSeen().size());
+                String reply = mailUntilAccepted(gw, Duration.ofSeconds(15));
+                assertEquals("250 2.1.0 Sender OK", reply, "an honest client's MAIL while the attackers stall");
+                assertEquals(4, gw.awaitCounter(4, "spfgate.client.deadlines", "deadline", "write"));
+            } finally {
+                for (Socket attacker : attackers) {
+                    attacker.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * EHLO, a transaction with ten recipients (the most a transaction takes here), 90 HELPs, and
+     * 900 more recipients (each refused for now with 452 4.5.3: the transaction stays open):
+     * about 40 kB of replies, none of them read.
+     */
+    private static byte[] neverReadPipeline(int attacker) {
+        StringBuilder commands = new StringBuilder("EHLO attacker.example\r\nMAIL FROM:<alice@sender.test>\r\n");
+        for (int r = 0; r < 10; r++) {
+            commands.append("RCPT TO:<held").append(attacker).append('-').append(r).append("@ours.test>\r\n");
+        }
+        commands.append("HELP\r\n".repeat(90));
+        for (int r = 0; r < 900; r++) {
+            commands.append("RCPT TO:<more").append(r).append("@ours.test>\r\n");
+        }
+        return commands.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** An honest client's MAIL, tried again while all relay connections are busy; the last reply. */
+    private static String mailUntilAccepted(GatewayUnderTest gw, Duration patience) throws Exception {
+        long end = System.nanoTime() + patience.toNanos();
+        try (SmtpClient c = gw.connect()) {
+            c.script(HELO);
+            while (true) {
+                c.send("MAIL FROM:<alice@sender.test>");
+                String reply = c.readLine();
+                if (!reply.startsWith("451 4.4.5 ") || System.nanoTime() > end) {
+                    if (reply.startsWith("250 ")) {
+                        c.script(RCPT_TO_BOB + DATA);
+                        c.sendMessage("Subject: honest\r\n\r\nx\r\n");
+                        c.expectLine("250 2.0.0 Ok: queued as Q...");
+                    }
+                    return reply;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /**
+     * A transaction that delivers nothing counts toward the junk-command limit (MAIL and RSET
+     * alike), as NOOP does: the 50th MAIL/RSET pair ends in 421, and the decision log has lines
+     * for only the first ten abandoned transactions (the others are counted).
+     */
+    @Test
+    void twoHundredMailRsetPairsEndIn421AndTheLogIsNotFlooded() throws Exception {
+        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
+                SmtpClient c = gw.connect()) {
+            c.script(HELO);
+            String last = null;
+            int pairs = 0;
+            while (pairs < 200) {
+                c.send("MAIL FROM:<alice@sender.test>");
+                String mail = c.readLine();
+                c.send("RSET");
+                last = c.readLine();
+                if (!"250 2.1.0 Sender OK".equals(mail) || !"250 2.0.0 Ok".equals(last)) {
+                    last = mail.startsWith("421 ") ? mail : last;
+                    break;
+                }
+                pairs++;
+            }
+            assertEquals("421 4.7.0 too many commands without mail, closing", last);
+            assertEquals(49, pairs, "HELO, 49 pairs and the 50th MAIL are 100 commands");
+            assertTrue(c.closedByServer());
+            assertEquals(40, gw.awaitCounter(40, "spfgate.decision.log.suppressed"));
+            assertEquals(10, gw.logLines().size(), String.join("\n", gw.logLines()));
+        }
+    }
+
+    /** A delivered message starts the junk count afresh: an honest client sends many messages. */
+    @Test
+    void aDeliveredMessageStartsTheJunkCountAfresh() throws Exception {
+        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).start();
+                SmtpClient c = gw.connect()) {
+            c.script(HELO);
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 40; i++) {
+                    c.script(MAIL_FROM_ALICE + "C: RSET\nS: 250 2.0.0 Ok");
+                }
+                c.script(MAIL_FROM_ALICE + RCPT_TO_BOB + DATA);
+                c.sendMessage("Subject: round " + round + "\r\n\r\nx\r\n");
+                c.expectLine("250 2.0.0 Ok: queued as Q...");
+            }
+            c.script(QUIT);
+        }
+    }
+
+    /**
+     * One octet of a command line every 200 ms keeps SubEtha's per-read time-out (2 s here) from
+     * ever firing; the command-line deadline ends it 2 s after its first octet.
+     */
+    @Test
+    void aClientDribblingACommandLineIsClosedAtTheCommandDeadline() throws Exception {
+        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).clientTimeouts("2s", "10s").start();
+                SmtpClient c = gw.connect()) {
+            c.script(HELO);
+            byte[] line = ("MAIL FROM:<" + "a".repeat(60) + "@sender.test>\r\n").getBytes(StandardCharsets.US_ASCII);
+            Thread dribbler = Thread.ofVirtual().start(() -> {
+                try {
+                    for (byte b : line) {
+                        c.sendRaw(new byte[] {b});
+                        Thread.sleep(200);
+                    }
+                } catch (IOException | InterruptedException closed) {
+                    // the gateway closed the connection: done
+                }
+            });
+            c.expectLine(COMMAND_DEADLINE);
+            assertTrue(c.closedByServer());
+            dribbler.interrupt();
+            assertEquals(1, gw.awaitCounter(1, "spfgate.client.deadlines", "deadline", "command"));
+        }
+    }
+
+    /** A client that is never idle long enough for any time-out is still closed at the session deadline. */
+    @Test
+    void aClientThatNeverLeavesIsClosedAtTheSessionDeadline() throws Exception {
+        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).clientDeadlines("10s", "2s").start();
+                SmtpClient c = gw.connect()) {
+            c.script(HELO);
+            String reply = null;
+            for (int i = 0; i < 60 && !SESSION_DEADLINE.equals(reply); i++) {
+                c.send("NOOP");
+                reply = c.readLine();
+                Thread.sleep(200);
+            }
+            assertEquals(SESSION_DEADLINE, reply);
+            assertTrue(c.closedByServer());
+            assertEquals(1, gw.awaitCounter(1, "spfgate.client.deadlines", "deadline", "session"));
+        }
+    }
+
+    /** The session deadline cuts a DATA still arriving: nothing half-received is delivered. */
+    @Test
+    void theSessionDeadlineCutsADataStillArrivingAndNothingIsDelivered() throws Exception {
+        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard()).clientDeadlines("10s", "2s").start();
+                SmtpClient c = gw.connect()) {
+            c.script(READY_FOR_MESSAGE);
+            c.sendRaw("Subject: slow\r\n\r\nhalf a body\r\n");
+            c.expectLine(SESSION_DEADLINE);
+            assertTrue(c.closedByServer());
+            gw.awaitLogLine(l -> l.contains("status=aborted"));
+            assertEquals(0, gw.internal.deliveries().size());
+        }
+    }
+
+    /** One client IP holds at most server.max_transactions_per_ip relay connections at once. */
+    @Test
+    void oneClientIpHoldsAtMostItsShareOfTransactions() throws Exception {
+        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard())
+                .serverKey("max_transactions_per_ip: 2").start();
+                SmtpClient first = gw.connect();
+                SmtpClient second = gw.connect();
+                SmtpClient third = gw.connect()) {
+            first.script(HELO + MAIL_FROM_ALICE);
+            second.script(HELO + MAIL_FROM_ALICE);
+            third.script(HELO + "C: MAIL FROM:<alice@sender.test>\n"
+                    + "S: 451 4.7.0 Too many transactions from 127.0.0.1 at once, try again later");
+            first.script("C: RSET\nS: 250 2.0.0 Ok");
+            third.script(MAIL_FROM_ALICE + RCPT_TO_BOB);
+            assertEquals(1, gw.counter("spfgate.rejections", "reason", "too_many_transactions"));
+        }
+    }
 
     /** The load balancer reports 192.0.2.10, a designated sender of forged.test. */
     private static final String PROXY_V1 = "PROXY TCP4 192.0.2.10 127.0.0.1 40000 25\r\n";
