@@ -268,7 +268,7 @@ public final class OwnAuthenticationResultsFilter extends InputStream {
 
     /**
      * RFC 8601 2.2: {@code "Authentication-Results:" [CFWS] authserv-id ...}; authserv-id is a
-     * {@code value} (RFC 2045 token or quoted-string). Comments and folding before it are skipped.
+     * {@code value} (RFC 2045 token or quoted-string). Comments, folding and other control characters before it are skipped.
      */
     private Claim claim(boolean complete) {
         int i = 0;
@@ -289,7 +289,9 @@ public final class OwnAuthenticationResultsFilter extends InputStream {
                 }
             } else if (b == '(') {
                 depth = 1;
-            } else if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+            } else if ((b < 0 || b > ' ') && b != 0x7f) {
+                // Not only folding white space: any control character is skipped too. A lenient
+                // reader downstream (one that strips form feeds, say) would see our id after it.
                 break;
             }
         }

@@ -22,7 +22,7 @@ final class ClientSocket extends Socket {
     private final ScheduledExecutorService timer;
     private final Duration writeLimit;
     private final Runnable onWriteExpiry;
-    private Input input;
+    private volatile Input input;
     private OutputStream output;
 
     ClientSocket(ScheduledExecutorService timer, Duration writeLimit, Runnable onWriteExpiry) {
@@ -62,7 +62,11 @@ final class ClientSocket extends Socket {
         return in == null ? 0 : in.lineStartedAt;
     }
 
-    /** A command ended: the next line starts now if its octets are already here, else with its first octet. */
+    /**
+     * A command ended: the next line starts now if its octets are already here, else with its
+     * first octet. Judged at command boundaries, not by looking for LF in the octets: after
+     * STARTTLS these are TLS records, whose bytes say nothing about lines.
+     */
     void commandEnded(boolean moreBuffered) {
         Input in = input;
         if (in != null) {

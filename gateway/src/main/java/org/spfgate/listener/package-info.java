@@ -8,6 +8,9 @@
  * STARTTLS (TLS 1.2+), reads commands and the DATA stream (dot-unstuffed, ending only at
  * {@code <CRLF>.<CRLF>}) and hands each command's text to the connection's
  * {@link org.spfgate.session.SmtpSession}, whose reply it sends. It makes no mail decisions.
+ * It also keeps the deadlines a client cannot stretch by trickling or never reading
+ * ({@link org.spfgate.listener.ClientDeadlines}: a whole command line, the whole session, each
+ * reply), and reads the PROXY header itself ({@link org.spfgate.listener.ProxyHeader}).
  *
  * <p>{@link org.spfgate.listener.ConnectionGate} is given the {@link org.spfgate.session.Sessions}
  * to open a session from, {@link org.spfgate.listener.SmtpListener} the server part of the

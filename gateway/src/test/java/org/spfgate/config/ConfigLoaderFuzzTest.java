@@ -19,7 +19,8 @@ class ConfigLoaderFuzzTest {
     @FuzzTest(maxDuration = "10m")
     void anyTextIsAConfigOrErrorsWithKeyAndLine(byte[] input) {
         String yaml = new String(input, StandardCharsets.UTF_8);
-        int lines = yaml.split("\n", -1).length;
+        // YAML 1.1 line breaks, as the parser counts them: CRLF, CR, LF, NEL, LS, PS
+        int lines = yaml.split("\r\n|[\r\n\u0085\u2028\u2029]", -1).length;
         try {
             GatewayConfig config = ConfigLoader.parse(yaml, "fuzz.yaml");
             assertNotNull(config.server());

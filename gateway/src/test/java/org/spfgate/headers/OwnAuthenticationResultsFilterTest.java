@@ -80,6 +80,15 @@ class OwnAuthenticationResultsFilterTest {
                 + "Authentication-Results: mx.example.org; this is the body\r\n", filtered(message));
     }
 
+    /** Found by fuzzing: a lenient reader that skips a form feed would have seen our id after it. */
+    @Test
+    void controlCharactersBeforeTheIdDoNotHideAForgedField() throws IOException {
+        String message = "Authentication-Results: \fmx.example.org; spf=pass\r\n"
+                + "Authentication-Results:\u000b\u001f mx.example.org; dkim=pass\r\n"
+                + "Subject: hi\r\n\r\nbody\r\n";
+        assertEquals("Subject: hi\r\n\r\nbody\r\n", filtered(message));
+    }
+
     @Test
     void foldedContinuationLinesGoWithTheField() throws IOException {
         String message = "From: a@example.com\r\n"
