@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,14 @@ public final class Gateway implements AutoCloseable {
      * way no real one can be told to.
      */
     public Gateway(GatewayConfig config, Downstream instead) throws IOException {
+        this(config, instead, System::nanoTime);
+    }
+
+    /**
+     * As {@link #Gateway(GatewayConfig, Downstream)}, with the clock DNS answers age by (the DNS
+     * cache and the trusted {@code mx_of} address sets): tests pass time without waiting.
+     */
+    public Gateway(GatewayConfig config, Downstream instead, LongSupplier dnsClock) throws IOException {
         this.config = config;
         ServerConfig server = config.server();
         // First what can fail on a bad file, before anything holds threads or sockets.
@@ -77,11 +86,11 @@ public final class Gateway implements AutoCloseable {
         this.decisions = DecisionLog.open(config.log());
         this.metrics = new GatewayMetrics(config.trusted());
         SpfDnsClient dns = new SpfDnsClient(config.dns().servers().stream().map(HostPort::toSocketAddress).toList(),
-                config.dns().queryTimeout(), SpfDnsClient.DEFAULT_CACHE_ENTRIES, metrics::dnsQuery);
+                config.dns().queryTimeout(), SpfDnsClient.DEFAULT_CACHE_ENTRIES, metrics::dnsQuery, dnsClock);
         this.downstream = instead != null ? instead
                 : config.relay() != null ? new SmtpDownstream(config.relay(), server.hostname())
                 : new DirectoryDownstream(config.deliverToDirectory());
-        Sessions sessions = new Sessions(SessionConfig.of(config, dns), downstream, metrics, decisions,
+        Sessions sessions = new Sessions(SessionConfig.of(config, dns, dnsClock, null), downstream, metrics, decisions,
                 Clock.systemUTC());
         this.gate = new ConnectionGate(server.maxConnections(), server.maxConnectionsPerIp(), server.timeouts(),
                 sessions, metrics);

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
+import org.spfgate.testhost.FreePort;
 
 /**
  * {@code Main} as a process, the way an operator runs it: {@code run --config FILE} starts the
@@ -47,7 +47,7 @@ class MainProcessTest {
 
     @Test
     void runStartsTheGatewayWhichRelaysAMessageAndStopsGracefullyOnSigterm(@TempDir Path dir) throws Exception {
-        int smtpPort = freePort();
+        int smtpPort = FreePort.onLoopback();
         Path delivered = dir.resolve("delivered");
         Path config = dir.resolve("spfgate.yaml");
         Files.writeString(config, """
@@ -130,11 +130,5 @@ class MainProcessTest {
     private static void send(OutputStream out, String line) throws IOException {
         out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

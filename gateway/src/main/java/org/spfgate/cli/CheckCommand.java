@@ -13,6 +13,7 @@ import org.spfgate.config.HostPort;
 import org.spfgate.config.IpLiteral;
 import org.spfgate.dns.SpfDnsClient;
 import org.spfgate.headers.ReceivedSpfHeader;
+import org.spfgate.spf.RecordLint;
 import org.spfgate.spf.SpfChecker;
 import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfResult;
@@ -26,11 +27,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code check}: one SPF evaluation, like {@code spfquery} (SPEC section 1). Prints, one item per
+ * {@code check}: one SPF evaluation, like {@code spfquery} (docs/contract.md §1). Prints, one item per
  * line: the result token alone, {@code explanation:}, {@code decided-by:} (the term as written in
  * the record, or {@code (none)} when no term matched: default neutral, none, errors),
  * {@code lookups:}, and the {@code Received-SPF:} field the gateway would prepend. The exit code
  * is the result: 0 pass, 1 fail, 2 softfail, 3 neutral, 4 none, 5 temperror, 6 permerror.
+ * With {@code --lint}, one {@code lint: CODE: text (RFC section)} line follows per finding of
+ * {@link RecordLint} about the checked domain's record; the exit code stays the result's.
  */
 @Command(name = "check", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
         exitCodeOnExecutionException = ExitCodes.INTERNAL_ERROR,
@@ -76,6 +79,10 @@ final class CheckCommand implements Callable<Integer> {
             description = "the longest the whole evaluation may take, RFC 7208 4.6.4 (default: 20s)")
     private Duration checkTimeout = ConfigDefaults.DNS_CHECK_TIMEOUT;
 
+    @Option(names = "--lint", description = {"then warn about what is wrong with the record (and what it includes),",
+            "one 'lint: CODE: text (RFC section)' per line; the exit code stays the result's"})
+    private boolean lint;
+
     @Override
     public Integer call() {
         String heloName = helo == null ? "" : helo;
@@ -92,7 +99,8 @@ final class CheckCommand implements Callable<Integer> {
         String receiverName = receiver != null ? receiver : ConfigDefaults.hostname();
 
         List<InetSocketAddress> servers = dns == null ? List.of() : List.of(dns.toSocketAddress());
-        SpfChecker checker = new SpfChecker(new SpfDnsClient(servers, queryTimeout), receiverName, checkTimeout);
+        SpfDnsClient dnsClient = new SpfDnsClient(servers, queryTimeout);
+        SpfChecker checker = new SpfChecker(dnsClient, receiverName, checkTimeout);
         SpfVerdict verdict = identity == SpfIdentity.HELO
                 ? checker.checkHelo(ip, heloName)
                 : checker.checkMailFrom(ip, sender, heloName);
@@ -103,6 +111,11 @@ final class CheckCommand implements Callable<Integer> {
         out.println("decided-by: " + printable(verdict.decidedBy()));
         out.println("lookups: " + verdict.lookups());
         out.println(new ReceivedSpfHeader(receiverName).unfolded(verdict));
+        if (lint) {
+            for (RecordLint.Warning warning : new RecordLint(dnsClient).check(verdict.domain())) {
+                out.println("lint: " + printable(warning.toString()));
+            }
+        }
         out.flush();
         return exitCode(verdict.result());
     }
@@ -124,12 +137,7 @@ final class CheckCommand implements Callable<Integer> {
      * and the terminal free of control sequences.
      */
     private static String printable(String text) {
-        if (text == null || text.isEmpty()) {
-            return NO_TERM;
-        }
-        StringBuilder b = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return b.toString();
+        return text == null || text.isEmpty() ? NO_TERM : TerminalText.oneLine(text);
     }
 
     static final class IpConverter implements ITypeConverter<InetAddress> {

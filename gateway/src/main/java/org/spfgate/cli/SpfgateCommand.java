@@ -9,8 +9,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code spfgate}: the command line (SPEC section 1). Sub-commands {@code run} (also what no
- * sub-command does), {@code check} and {@code config}. Options live on the sub-commands only: an
+ * {@code spfgate}: the command line (docs/contract.md §1). Sub-commands {@code run} (also what no
+ * sub-command does), {@code check}, {@code config} and {@code explain}. Options live on the sub-commands only: an
  * option required here would be required for every sub-command too.
  */
 @Command(name = "spfgate", mixinStandardHelpOptions = true, versionProvider = SpfgateCommand.Version.class,
@@ -33,7 +33,8 @@ public final class SpfgateCommand implements Callable<Integer> {
         return new CommandLine(new SpfgateCommand(run))
                 .addSubcommand(run)
                 .addSubcommand(new CheckCommand())
-                .addSubcommand(new ConfigCommand());
+                .addSubcommand(new ConfigCommand())
+                .addSubcommand(new ExplainCommand());
     }
 
     /** Runs the command line and returns the exit code. */

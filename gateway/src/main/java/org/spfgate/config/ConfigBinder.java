@@ -14,13 +14,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.spfgate.spf.SpfResult;
 
 /**
  * Binds a {@link YamlNode} tree onto the {@code config} records, checking every key and value
- * against SPEC section 2 and collecting every error with its key path and position, instead of
+ * against docs/contract.md §2 and collecting every error with its key path and position, instead of
  * stopping at the first. Keys a file leaves out take {@link ConfigDefaults}.
  *
  * <p>The schema is this class: each section's method lists its keys once, and an unknown key is
@@ -73,7 +74,7 @@ final class ConfigBinder {
     private ServerConfig server(YamlNode node, String path) {
         Section s = section(node, path, "hostname", "listen", "max_connections", "max_connections_per_ip",
                 "max_message_size", "max_recipients", "timeouts", "tls", "proxy_protocol", "bare_line_endings",
-                "max_transactions_per_ip", "listen_backlog");
+                "temp_directory", "max_transactions_per_ip", "listen_backlog");
         int maxConnections = s.value("max_connections", this::positiveInt, ConfigDefaults.MAX_CONNECTIONS);
         return new ServerConfig(
                 s.value("hostname", scalar(DomainNameSyntax::normalize), ConfigDefaults.hostname()),
@@ -88,6 +89,7 @@ final class ConfigBinder {
                 s.value("proxy_protocol", list(scalar(Cidr::parse)), ConfigDefaults.PROXY_PROTOCOL),
                 s.value("bare_line_endings", choice(ServerConfig.BareLineEndings.class),
                         ConfigDefaults.BARE_LINE_ENDINGS),
+                s.value("temp_directory", nullable(this::path), ConfigDefaults.TEMP_DIRECTORY),
                 s.value("max_transactions_per_ip", this::positiveInt, ConfigDefaults.MAX_TRANSACTIONS_PER_IP),
                 s.value("listen_backlog", this::positiveInt, ConfigDefaults.listenBacklog(maxConnections)));
     }
@@ -172,14 +174,29 @@ final class ConfigBinder {
     }
 
     private SpfConfig spf(YamlNode node, String path) {
-        Section s = section(node, path, "mode", "check_helo", "actions", "exempt_recipients", "headers");
+        Section s = section(node, path, "mode", "check_helo", "actions", "exempt_recipients", "headers", "dkim_rescue");
         return new SpfConfig(
                 s.value("mode", choice(SpfConfig.Mode.class), ConfigDefaults.SPF_MODE),
                 s.value("check_helo", this::bool, ConfigDefaults.SPF_CHECK_HELO),
                 s.value("actions", this::actions, ConfigDefaults.SPF_ACTIONS),
                 s.value("exempt_recipients", list(scalar(ConfigBinder::localPart)),
                         ConfigDefaults.SPF_EXEMPT_RECIPIENTS),
-                s.value("headers", this::headers, ConfigDefaults.SPF_HEADERS));
+                s.value("headers", this::headers, ConfigDefaults.SPF_HEADERS),
+                s.value("dkim_rescue", this::dkimRescue, ConfigDefaults.SPF_DKIM_RESCUE));
+    }
+
+    /** {@code [fail]}, say: results whose refusal an aligned DKIM signature can lift. */
+    private Set<SpfResult> dkimRescue(YamlNode node, String path) {
+        if (node instanceof YamlNode.Scalar s && s.isNull()) {
+            return Set.of();
+        }
+        return Set.copyOf(list((item, itemPath) -> {
+            SpfResult result = choice(SpfResult.class).read(item, itemPath);
+            if (result == SpfResult.PASS) {
+                throw new Invalid("pass is never refused, so there is nothing to rescue (list e.g. fail)");
+            }
+            return result;
+        }).read(node, path));
     }
 
     private Map<SpfResult, SpfConfig.Action> actions(YamlNode node, String path) {
@@ -235,14 +252,17 @@ final class ConfigBinder {
     }
 
     private TrustedEntry trustedEntry(YamlNode node, String path) {
-        Section s = section(node, path, "name", "networks", "hostnames");
+        Section s = section(node, path, "name", "networks", "hostnames", "mx_of", "spf_domains", "spf");
         String name = s.required("name", scalar(ConfigBinder::trustedName), "a short name for logs, metrics and headers");
         List<Cidr> networks = s.value("networks", list(scalar(Cidr::parse)), List.of());
         List<String> hostnames = s.value("hostnames", list(scalar(ConfigBinder::hostnamePattern)), List.of());
-        if (items(s.get("networks")) + items(s.get("hostnames")) == 0) {
-            error(path, node, "needs at least one entry in networks or hostnames");
+        List<String> mxOf = s.value("mx_of", list(scalar(DomainNameSyntax::normalizeMailDomain)), List.of());
+        List<String> spfDomains = s.value("spf_domains", list(scalar(DomainNameSyntax::normalizeDnsName)), List.of());
+        TrustedEntry.Treatment spf = s.value("spf", choice(TrustedEntry.Treatment.class), TrustedEntry.Treatment.SKIP);
+        if (items(s.get("networks")) + items(s.get("hostnames")) + items(s.get("mx_of")) + items(s.get("spf_domains")) == 0) {
+            error(path, node, "needs at least one matcher: networks, hostnames, mx_of or spf_domains");
         }
-        return new TrustedEntry(name == null ? "" : name, networks, hostnames);
+        return new TrustedEntry(name == null ? "" : name, networks, hostnames, mxOf, spfDomains, spf);
     }
 
     /** How many items a list node holds, counting bad ones (they have their own errors); 0 if absent. */

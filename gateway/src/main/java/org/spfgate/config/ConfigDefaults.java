@@ -9,16 +9,17 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.spfgate.spf.SpfResult;
 
 /**
- * Every built-in default of the configuration, defined here and nowhere else (SPEC section 2).
+ * Every built-in default of the configuration, defined here and nowhere else (docs/contract.md §2).
  * A key that a file leaves out takes the value below; with no file at all, {@link #builtIn()} is
- * the newcomer setup of SPEC section 1: listen on 127.0.0.1:2525, accept mail for
+ * the newcomer setup of docs/contract.md §1: listen on 127.0.0.1:2525, accept mail for
  * {@code example.test}, the system resolver, metrics on 127.0.0.1:9025, and no internal server,
  * so accepted messages are written as {@code .eml} files into {@code var/delivered}.
  *
- * <p>The values are those of SPEC section 2's example except where a production value would
+ * <p>The values are those of the example in docs/contract.md §2 except where a production value would
  * surprise a newcomer: the host name (this machine's), the listener (loopback, unprivileged
  * port), the domains ({@code example.test}, reserved by RFC 2606), no relay, nobody trusted, no
  * STARTTLS. {@code config/spfgate.yaml} spells every one of them out and a test keeps the two equal.
@@ -53,6 +54,8 @@ public final class ConfigDefaults {
     /** Empty: no PROXY protocol. */
     public static final List<Cidr> PROXY_PROTOCOL = List.of();
     public static final ServerConfig.BareLineEndings BARE_LINE_ENDINGS = ServerConfig.BareLineEndings.NORMALIZE;
+    /** {@code null}: the system's temporary directory ({@code java.io.tmpdir}). */
+    public static final Path TEMP_DIRECTORY = null;
 
     /**
      * {@code server.listen_backlog} when absent: room for a burst of {@code max_connections} new
@@ -100,6 +103,8 @@ public final class ConfigDefaults {
     /** Local parts never refused for SPF (RFC 5321 4.5.1 requires postmaster to work). */
     public static final List<String> SPF_EXEMPT_RECIPIENTS = List.of("postmaster", "abuse");
     public static final SpfConfig.Headers SPF_HEADERS = new SpfConfig.Headers(true, true);
+    /** Off: every refusal happens at RCPT, as before. */
+    public static final Set<SpfResult> SPF_DKIM_RESCUE = Set.of();
 
     // trusted:
     public static final List<TrustedEntry> TRUSTED = List.of();
@@ -123,7 +128,7 @@ public final class ConfigDefaults {
     public static ServerConfig server() {
         return new ServerConfig(hostname(), LISTEN, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_MESSAGE_SIZE,
                 MAX_RECIPIENTS, new ServerConfig.Timeouts(COMMAND_TIMEOUT, DATA_TIMEOUT), SERVER_TLS, PROXY_PROTOCOL,
-                BARE_LINE_ENDINGS, MAX_TRANSACTIONS_PER_IP, listenBacklog(MAX_CONNECTIONS));
+                BARE_LINE_ENDINGS, TEMP_DIRECTORY, MAX_TRANSACTIONS_PER_IP, listenBacklog(MAX_CONNECTIONS));
     }
 
     public static DnsConfig dns() {
@@ -131,7 +136,7 @@ public final class ConfigDefaults {
     }
 
     public static SpfConfig spf() {
-        return new SpfConfig(SPF_MODE, SPF_CHECK_HELO, SPF_ACTIONS, SPF_EXEMPT_RECIPIENTS, SPF_HEADERS);
+        return new SpfConfig(SPF_MODE, SPF_CHECK_HELO, SPF_ACTIONS, SPF_EXEMPT_RECIPIENTS, SPF_HEADERS, SPF_DKIM_RESCUE);
     }
 
     public static MetricsConfig metrics() {

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Loads the gateway's one YAML file (SPEC section 2) into a {@link GatewayConfig}, or refuses it
+ * Loads the gateway's one YAML file (docs/contract.md §2) into a {@link GatewayConfig}, or refuses it
  * with every error found, each naming its key and line. Keys a file leaves out take
  * {@link ConfigDefaults}.
  */

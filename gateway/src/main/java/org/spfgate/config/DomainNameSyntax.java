@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 public final class DomainNameSyntax {
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
+    /** A label of a DNS name that is not a host name: RFC 8552 underscore labels too. */
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?");
 
     private DomainNameSyntax() {
     }
@@ -21,6 +23,18 @@ public final class DomainNameSyntax {
      * @throws IllegalArgumentException with a message fit for a config error
      */
     public static String normalize(String text) {
+        return normalize(text, LABEL);
+    }
+
+    /**
+     * A DNS name that need not be a host name, such as the SPF record holder {@code _spf.google.com}
+     * (underscore labels, RFC 8552 2): otherwise as {@link #normalize}.
+     */
+    public static String normalizeDnsName(String text) {
+        return normalize(text, DNS_LABEL);
+    }
+
+    private static String normalize(String text, Pattern label) {
         String name = text.trim().toLowerCase(Locale.ROOT);
         if (name.endsWith(".")) {
             name = name.substring(0, name.length() - 1);
@@ -28,8 +42,8 @@ public final class DomainNameSyntax {
         if (name.isEmpty() || name.length() > 253) {
             throw invalid(text);
         }
-        for (String label : name.split("\\.", -1)) {
-            if (!LABEL.matcher(label).matches()) {
+        for (String part : name.split("\\.", -1)) {
+            if (!label.matcher(part).matches()) {
                 throw invalid(text);
             }
         }

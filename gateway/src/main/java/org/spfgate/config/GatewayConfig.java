@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The whole configuration (SPEC section 2), one immutable tree. Built by the loader from YAML or
+ * The whole configuration (docs/contract.md §2), one immutable tree. Built by the loader from YAML or
  * from built-in defaults; every other package reads only these records.
  *
  * @param relay the internal server; {@code null} when absent: deliver to {@code deliverToDirectory}

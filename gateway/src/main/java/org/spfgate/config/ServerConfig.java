@@ -9,6 +9,8 @@ import java.util.List;
  * @param tls            STARTTLS certificate and key; {@code null}: no STARTTLS
  * @param maxMessageSize bytes (MB = 10^6)
  * @param proxyProtocol  load balancers allowed to send a PROXY header; empty: off
+ * @param tempDirectory  where a message held for a verdict spills when it is too large for
+ *                       memory; {@code null}: the system's temporary directory
  * @param maxTransactionsPerIp open transactions (each holding a relay connection) one client IP
  *                       may have at once; the one beyond gets 451 4.7.0 at MAIL
  * @param listenBacklog  connections the kernel may hold completed but not yet accepted (the
@@ -25,13 +27,23 @@ public record ServerConfig(
         TlsConfig tls,
         List<Cidr> proxyProtocol,
         BareLineEndings bareLineEndings,
+        java.nio.file.Path tempDirectory,
         int maxTransactionsPerIp,
         int listenBacklog) {
+
+    /** With the system's temporary directory and the built-in per-IP transaction limit and backlog. */
+    public ServerConfig(String hostname, List<HostPort> listen, int maxConnections, int maxConnectionsPerIp,
+            long maxMessageSize, int maxRecipients, Timeouts timeouts, TlsConfig tls, List<Cidr> proxyProtocol,
+            BareLineEndings bareLineEndings) {
+        this(hostname, listen, maxConnections, maxConnectionsPerIp, maxMessageSize, maxRecipients, timeouts, tls,
+                proxyProtocol, bareLineEndings, null, ConfigDefaults.MAX_TRANSACTIONS_PER_IP,
+                ConfigDefaults.listenBacklog(maxConnections));
+    }
 
     /** The same settings listening on {@code addresses} instead. */
     public ServerConfig withListen(List<HostPort> addresses) {
         return new ServerConfig(hostname, addresses, maxConnections, maxConnectionsPerIp, maxMessageSize, maxRecipients,
-                timeouts, tls, proxyProtocol, bareLineEndings, maxTransactionsPerIp, listenBacklog);
+                timeouts, tls, proxyProtocol, bareLineEndings, tempDirectory, maxTransactionsPerIp, listenBacklog);
     }
 
     /**
@@ -52,6 +64,6 @@ public record ServerConfig(
     public record TlsConfig(java.nio.file.Path certificate, java.nio.file.Path key) {
     }
 
-    /** What to do with a bare CR or bare LF in DATA (SPEC section 3). */
+    /** What to do with a bare CR or bare LF in DATA (docs/contract.md §3). */
     public enum BareLineEndings { NORMALIZE, REJECT }
 }

@@ -1,5 +1,5 @@
 /**
- * The gateway's configuration: one YAML file (SPEC section 2) read into immutable records.
+ * The gateway's configuration: one YAML file (docs/contract.md §2) read into immutable records.
  *
  * <p>Beside the message path, not on it: {@code Main} loads a {@link org.spfgate.config.GatewayConfig}
  * once at start with {@link org.spfgate.config.ConfigLoader} and hands its records to the

@@ -31,6 +31,21 @@ final class AnswerCache {
 
     /** The live answer under {@code key}, or null. */
     DnsAnswer<?> get(String key) {
+        Entry entry = live(key);
+        return entry == null ? null : entry.answer;
+    }
+
+    /** Seconds the live answer under {@code key} may still be kept, rounded up; 0 when there is none. */
+    long remainingSeconds(String key) {
+        Entry entry = live(key);
+        if (entry == null) {
+            return 0;
+        }
+        long nanos = entry.expiresAtNanos - nanoClock.getAsLong();
+        return Math.max(0, (nanos + 999_999_999L) / 1_000_000_000L);
+    }
+
+    private Entry live(String key) {
         Entry entry = entries.get(key);
         if (entry == null) {
             return null;
@@ -39,7 +54,7 @@ final class AnswerCache {
             entries.remove(key, entry);
             return null;
         }
-        return entry.answer;
+        return entry;
     }
 
     /** Keeps {@code answer} for {@code ttlSeconds}; a TTL of 0 means do not keep it (RFC 1035 3.2.1). */

@@ -110,8 +110,8 @@ public final class SpfDnsClient implements SpfDns {
         this(servers, queryTimeout, DEFAULT_CACHE_ENTRIES, DnsQueryListener.NONE);
     }
 
-    /** With a clock for TTL expiry, so tests need not sleep. */
-    SpfDnsClient(List<InetSocketAddress> servers, Duration queryTimeout, int cacheEntries,
+    /** With a clock ({@link System#nanoTime} or a test's) for TTL expiry, so tests need not sleep. */
+    public SpfDnsClient(List<InetSocketAddress> servers, Duration queryTimeout, int cacheEntries,
             DnsQueryListener listener, LongSupplier nanoClock) {
         if (queryTimeout.isNegative() || queryTimeout.isZero()) {
             throw new IllegalArgumentException("query timeout must be positive: " + queryTimeout);
@@ -146,12 +146,32 @@ public final class SpfDnsClient implements SpfDns {
                 record -> hostName(((PTRRecord) record).getTarget()));
     }
 
+    /**
+     * An answer with the seconds it may still be kept (RFC 1035 3.2.1: the TTL, less the time it
+     * has spent in the cache): for callers that keep what they derive from it, such as trusted
+     * {@code mx_of} address sets. 0 for errors and for answers that are not to be kept.
+     */
+    public record Timed<T>(DnsAnswer<T> answer, long ttlSeconds) {
+    }
+
+    /** {@link #mx} with its remaining TTL. */
+    public Timed<String> mxWithTtl(String name) {
+        DnsAnswer<String> answer = mx(name);
+        return new Timed<>(answer, cache.remainingSeconds(key(name, DnsQueryType.MX)));
+    }
+
+    /** {@link #addresses} with its remaining TTL. */
+    public Timed<InetAddress> addressesWithTtl(String name, boolean ipv6) {
+        DnsAnswer<InetAddress> answer = addresses(name, ipv6);
+        return new Timed<>(answer, cache.remainingSeconds(key(name, ipv6 ? DnsQueryType.AAAA : DnsQueryType.A)));
+    }
+
     int cacheSize() {
         return cache.size();
     }
 
     private <T> DnsAnswer<T> lookup(String name, DnsQueryType type, Function<Record, T> convert) {
-        String key = type.name() + ' ' + asciiLowerCase(stripTrailingDot(name));
+        String key = key(name, type);
         @SuppressWarnings("unchecked") // keys carry the type, so the answer has this T
         DnsAnswer<T> cached = (DnsAnswer<T>) cache.get(key);
         if (cached != null) {
@@ -175,6 +195,10 @@ public final class SpfDnsClient implements SpfDns {
             cache.put(key, answer, Math.min(resolved.ttl, MAX_TTL_SECONDS));
         }
         return answer;
+    }
+
+    private static String key(String name, DnsQueryType type) {
+        return type.name() + ' ' + asciiLowerCase(stripTrailingDot(name));
     }
 
     /** Tells the listener; a failing listener (metrics) must never fail an SPF check. */

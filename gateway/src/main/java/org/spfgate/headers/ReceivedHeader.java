@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * Renders our trace field (RFC 5321 4.4), without a reverse lookup per message (performance,
- * SPEC section 8), so the TCP-info is the address literal alone:
+ * docs/contract.md §8), so the TCP-info is the address literal alone:
  * <pre>
  * Received: from mail.example.com ([192.0.2.1]) by mx.example.org (spfgate) with ESMTPS id
  *  7F3A2C; Mon, 23 Nov 2026 13:28:48 +0000

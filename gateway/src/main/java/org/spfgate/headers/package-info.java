@@ -1,15 +1,16 @@
 /**
- * Headers: the trace fields the gateway prepends, and the removal of forged ones.
+ * Headers: the trace fields the gateway prepends.
  *
  * <p>Place in the message path: {@code listener → session → policy → headers → relay}. At DATA
  * the session builds {@link org.spfgate.headers.SmtpTrace} (HELO, client IP, {@code with}
  * protocol, id, recipients, time) and calls
- * {@link org.spfgate.headers.TraceHeaders#checked} (or {@code #trusted} for a trusted client) to
- * get the prepended bytes — Authentication-Results, Received-SPF, Received, top first (SPEC
- * section 5) — and wraps the client's unstuffed message in
- * {@link org.spfgate.headers.OwnAuthenticationResultsFilter}; both go to
- * {@code DownstreamTransaction#data}. The {@code check} command prints
- * {@link org.spfgate.headers.ReceivedSpfHeader#unfolded}.
+ * {@link org.spfgate.headers.TraceHeaders#checked} (or {@code #trusted}, {@code #through},
+ * {@code #notEvaluatedThrough} for a trusted client; {@link org.spfgate.headers.ReceivedFrom}
+ * reads the client of a relay's Received field for {@code spf: through}) to
+ * get the prepended bytes — Authentication-Results, Received-SPF, Received, top first (docs/contract.md
+ * §5); they go to {@code DownstreamTransaction#data} ahead of the client's message, from which
+ * {@link org.spfgate.message.OwnAuthenticationResultsFilter} has removed forged fields of ours.
+ * The {@code check} command prints {@link org.spfgate.headers.ReceivedSpfHeader#unfolded}.
  *
  * <p>Decisions: Received carries no reverse-DNS name ({@code from HELO ([IP])}, no lookup per
  * message); {@code smtp.mailfrom} of the null sender is {@code postmaster@<helo>}, the identity

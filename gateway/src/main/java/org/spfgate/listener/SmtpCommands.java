@@ -8,6 +8,7 @@ import java.util.Set;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.spfgate.message.DotTerminatedData;
 import org.spfgate.relay.Reply;
 import org.spfgate.session.SmtpSession;
 import org.subethamail.smtp.DropConnectionException;

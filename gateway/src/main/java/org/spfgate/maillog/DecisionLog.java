@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.spfgate.config.LogConfig;
 
 /**
- * The decision log (SPEC 7): one line per transaction outcome, to standard output (a container's
+ * The decision log (docs/contract.md §7): one line per transaction outcome, to standard output (a container's
  * log) or appended to {@code log.file}, as {@code key=value} text or JSON lines. Thread-safe:
  * each line goes out in one write under a lock, so lines from concurrent sessions never
  * interleave, and an {@code O_APPEND} file can be shared with logrotate's {@code copytruncate}.

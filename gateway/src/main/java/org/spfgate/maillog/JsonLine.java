@@ -43,11 +43,19 @@ final class JsonLine {
             r.exemptRecipients().forEach(exempt::add);
         }
         putIfPresent(o, "trusted", r.trusted());
+        putIfPresent(o, "trusted_by", r.trustedBy());
+        putIfPresent(o, "via", r.via());
+        putIfPresent(o, "via_client", r.viaClient() == null ? null : KeyValueLine.ip(r.viaClient()));
+        putIfPresent(o, "via_problem", r.viaProblem());
         spf(o, "spf", "mechanism", r.spf());
         spf(o, "helo_spf", "helo_mechanism", r.heloSpf());
         o.put("status", r.status().token());
         putIfPresent(o, "reason", r.reason());
         putIfPresent(o, "would_reject", r.wouldReject());
+        if (r.rescuedBy() != null) {
+            o.put("rescued_by", "dkim");
+            o.put("d", r.rescuedBy());
+        }
         if (r.reply() != null) {
             o.put("reply_code", r.reply().code());
             o.put("reply", r.reply().toString());

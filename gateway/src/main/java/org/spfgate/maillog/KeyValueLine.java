@@ -51,6 +51,18 @@ final class KeyValueLine {
         if (r.trusted() != null) {
             field(line, "trusted", new LogValue().text(r.trusted()));
         }
+        if (r.trustedBy() != null) {
+            field(line, "trusted_by", new LogValue().literal(r.trustedBy()));
+        }
+        if (r.via() != null) {
+            field(line, "via", new LogValue().literal(r.via()));
+        }
+        if (r.viaClient() != null) {
+            field(line, "via_client", new LogValue().literal("[").literal(ip(r.viaClient())).literal("]"));
+        }
+        if (r.viaProblem() != null) {
+            field(line, "via_problem", new LogValue().text(r.viaProblem()));
+        }
         if (r.spf() != null) {
             spf(line, "spf", "mechanism", r.spf());
         }
@@ -63,6 +75,10 @@ final class KeyValueLine {
         }
         if (r.wouldReject() != null) {
             field(line, "would_reject", new LogValue().text(r.wouldReject()));
+        }
+        if (r.rescuedBy() != null) {
+            field(line, "rescued_by", new LogValue().literal("dkim"));
+            field(line, "d", new LogValue().text(r.rescuedBy()));
         }
         if (r.reply() != null) {
             field(line, "reply", LogValue.alwaysQuoted().literal(Integer.toString(r.reply().code()))

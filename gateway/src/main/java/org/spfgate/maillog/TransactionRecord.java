@@ -10,7 +10,7 @@ import org.spfgate.relay.Reply;
 import org.spfgate.spf.SpfVerdict;
 
 /**
- * What the decision log says about one transaction (SPEC 7): who connected, what they asked
+ * What the decision log says about one transaction (docs/contract.md §7): who connected, what they asked
  * for, what SPF said, what we decided and what the client was told. The session fills a
  * {@link Builder} as the transaction goes and hands the result to {@link DecisionLog#write}.
  * Every text field is untrusted (client, DNS or downstream text); the formats escape it.
@@ -25,6 +25,13 @@ import org.spfgate.spf.SpfVerdict;
  * @param exemptRecipients accepted recipients that SPF would have refused, let through only
  *                     because their local part is in {@code spf.exempt_recipients}
  * @param trusted      the name of the {@code trusted} entry that matched; {@code null}: none
+ * @param trustedBy    the matcher that recognised it ({@code networks}, {@code hostnames},
+ *                     {@code mx_of}, {@code spf_domains}); {@code null}: not known or not trusted
+ * @param via          the entry's SPF treatment, {@code skip} or {@code through}; {@code null}:
+ *                     not trusted
+ * @param viaClient    with {@code through}: the client before the trusted relay, whose SPF
+ *                     {@code spf} is; {@code null}: none found (then {@code viaProblem} says why)
+ * @param viaProblem   with {@code through}: why no SPF was evaluated; {@code null}: none
  * @param spf          the MAIL FROM identity's SPF verdict (for the null sender: the HELO
  *                     identity's, RFC 7208 2.4); {@code null}: not evaluated
  * @param heloSpf      the HELO identity's verdict when {@code check_helo} evaluated it on its
@@ -34,6 +41,8 @@ import org.spfgate.spf.SpfVerdict;
  *                     such as {@code spf_fail}; {@code null} for relayed
  * @param wouldReject  the reason the SPF action would have refused, waived by report-only mode
  *                     or for the exempt recipients; {@code null}: nothing would have been refused
+ * @param rescuedBy    the signing domain ({@code d=}) of the aligned DKIM signature that lifted an
+ *                     SPF refusal ({@code spf.dkim_rescue}); {@code null}: no rescue
  * @param reply        the final reply the client got; {@code null} when it disconnected first
  * @param downstreamId the internal server's queue id from its 250; {@code null}: none
  * @param size         message bytes received; {@code -1}: no DATA
@@ -49,11 +58,16 @@ public record TransactionRecord(
         List<String> refusedRecipients,
         List<String> exemptRecipients,
         String trusted,
+        String trustedBy,
+        String via,
+        InetAddress viaClient,
+        String viaProblem,
         SpfVerdict spf,
         SpfVerdict heloSpf,
         Status status,
         String reason,
         String wouldReject,
+        String rescuedBy,
         Reply reply,
         String downstreamId,
         long size,
@@ -103,10 +117,15 @@ public record TransactionRecord(
         private final List<String> refusedRecipients = new ArrayList<>();
         private final List<String> exemptRecipients = new ArrayList<>();
         private String trusted;
+        private String trustedBy;
+        private String via;
+        private InetAddress viaClient;
+        private String viaProblem;
         private SpfVerdict spf;
         private SpfVerdict heloSpf;
         private String reason;
         private String wouldReject;
+        private String rescuedBy;
         private String downstreamId;
         private long size = -1;
 
@@ -155,6 +174,26 @@ public record TransactionRecord(
             return this;
         }
 
+        /** A trusted client: the entry, the matcher's key and the treatment ({@code skip}, {@code through}). */
+        public Builder trusted(String trustedEntryName, String matcher, String treatment) {
+            this.trusted = trustedEntryName;
+            this.trustedBy = matcher;
+            this.via = treatment;
+            return this;
+        }
+
+        /** {@code spf: through}: SPF was evaluated for this client, the one before the trusted relay. */
+        public Builder viaClient(InetAddress client) {
+            this.viaClient = client;
+            return this;
+        }
+
+        /** {@code spf: through}: why SPF could not be evaluated for the client before the relay. */
+        public Builder viaProblem(String problem) {
+            this.viaProblem = problem;
+            return this;
+        }
+
         public Builder spf(SpfVerdict verdict) {
             this.spf = verdict;
             return this;
@@ -175,6 +214,12 @@ public record TransactionRecord(
             return this;
         }
 
+        /** An aligned DKIM signature by {@code signingDomain} lifted the SPF refusal. */
+        public Builder rescuedByDkim(String signingDomain) {
+            this.rescuedBy = signingDomain;
+            return this;
+        }
+
         public Builder downstreamId(String downstreamId) {
             this.downstreamId = downstreamId;
             return this;
@@ -188,7 +233,8 @@ public record TransactionRecord(
         /** The finished record: the outcome, the reply the client got, and the time it took. */
         public TransactionRecord build(Status status, Reply reply, Duration delay) {
             return new TransactionRecord(id, clientIp, clientName, helo, sender, recipients, refusedRecipients, exemptRecipients, trusted,
-                    spf, heloSpf, status, reason, wouldReject, reply, downstreamId, size, delay);
+                    trustedBy, via, viaClient, viaProblem, spf, heloSpf, status, reason, wouldReject, rescuedBy, reply,
+                    downstreamId, size, delay);
         }
     }
 }

@@ -34,7 +34,7 @@ import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfResult;
 
 /**
- * Every metric spfgate publishes (SPEC 6), defined here and nowhere else: name, labels and
+ * Every metric spfgate publishes (docs/contract.md §6), defined here and nowhere else: name, labels and
  * description. All series are registered at construction so that a scrape shows them at zero
  * from the first second, and every label takes its values from a fixed set (the constants of an
  * enum, the seven RFC 7208 tokens, the configured {@code trusted} names), so the number of
@@ -68,6 +68,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<MessageOutcome, Counter> messages = new EnumMap<>(MessageOutcome.class);
     private final Map<RejectionReason, Counter> rejections = new EnumMap<>(RejectionReason.class);
     private final Map<String, Counter> trusted = new ConcurrentHashMap<>();
+    private final Map<DkimRescueOutcome, Counter> dkimRescues = new EnumMap<>(DkimRescueOutcome.class);
     private final Timer relaySeconds;
     /**
      * The downstream refusals that are the internal server (or the delivery directory) failing
@@ -133,6 +134,11 @@ public final class GatewayMetrics implements AutoCloseable {
         }
         for (TrustedEntry entry : trustedEntries) {
             trustedCounter(entry.name());
+        }
+        for (DkimRescueOutcome o : DkimRescueOutcome.values()) {
+            dkimRescues.put(o, Counter.builder("spfgate.dkim.rescues")
+                    .description("Messages whose SPF refusal waited for DKIM (spf.dkim_rescue), by what the end of DATA decided")
+                    .tag("outcome", o.token()).register(registry));
         }
         relaySeconds = latency("spfgate.relay",
                 "Time from the end of the client's DATA to the internal server's reply to the final dot",
@@ -221,7 +227,7 @@ public final class GatewayMetrics implements AutoCloseable {
         spfCheckSeconds.record(elapsed);
     }
 
-    /** A transaction came from a trusted client, so SPF was skipped (SPEC 3). */
+    /** A transaction came from a trusted client, so SPF was skipped (docs/contract.md §3). */
     public void trustedClient(String trustedEntryName) {
         trustedCounter(trustedEntryName).increment();
     }
@@ -229,6 +235,11 @@ public final class GatewayMetrics implements AutoCloseable {
     /** A transaction ended: call once per message, with the reply the client got to DATA (or earlier). */
     public void messageOutcome(MessageOutcome outcome) {
         messages.get(outcome).increment();
+    }
+
+    /** The end of DATA decided a message whose SPF refusal waited for DKIM; once per message. */
+    public void dkimRescue(DkimRescueOutcome outcome) {
+        dkimRescues.get(outcome).increment();
     }
 
     /** The gateway refused a recipient or a message; call once per refusal. */

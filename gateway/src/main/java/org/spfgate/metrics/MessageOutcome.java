@@ -2,7 +2,7 @@ package org.spfgate.metrics;
 
 import java.util.Locale;
 
-/** How a transaction (one message) ended: the {@code outcome} label of spfgate_messages_total (SPEC 6). */
+/** How a transaction (one message) ended: the {@code outcome} label of spfgate_messages_total (docs/contract.md §6). */
 public enum MessageOutcome {
     /** The internal server answered 250 to the final dot and so did we. */
     RELAYED,

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.spfgate.config.HostPort;
 
 /**
- * The operator's HTTP endpoint on {@code metrics.listen} (SPEC 6), on the JDK's own HTTP server:
+ * The operator's HTTP endpoint on {@code metrics.listen} (docs/contract.md §6), on the JDK's own HTTP server:
  * {@code GET /metrics} is the Prometheus text format of {@link GatewayMetrics}, {@code GET /health}
  * answers {@code 200 ok} while the SMTP listener runs and the internal server answers, {@code 503}
  * otherwise, so that a load balancer stops sending mail to a gateway that can only defer it.

@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * Keeps the scrape clean for {@code promtool check metrics}: Micrometer's own JVM and system
- * binders publish a few names Prometheus' conventions flag (STACK-NOTES), and a meter without a
+ * binders publish a few names that break Prometheus' naming conventions, and a meter without a
  * description becomes a metric without HELP text.
  *
  * <ul>

@@ -6,7 +6,7 @@ import java.util.Objects;
  * A recipient the gateway accepts: its domain is one of ours and it uses no relay trick.
  *
  * @param address   the forward-path exactly as the client wrote it (without angle brackets): this
- *                  is what the internal server receives (SPEC section 3)
+ *                  is what the internal server receives (docs/contract.md §3)
  * @param localPart the local part with quoting removed ({@code "john doe"} becomes
  *                  {@code john doe}), for comparisons such as exempt recipients
  * @param domain    the domain, lower case; empty for the bare {@code postmaster} of RFC 5321 4.1.1.3

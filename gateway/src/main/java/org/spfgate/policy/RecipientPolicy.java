@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 import org.spfgate.policy.Verdict.Reject;
 
 /**
- * The open-relay guard at RCPT (SPEC section 3 "Recipients", issue 3): a recipient is accepted
+ * The open-relay guard at RCPT (docs/contract.md §3 "No open relay"): a recipient is accepted
  * only when the domain after its single unquoted {@code @} is exactly (case-insensitively, no
  * trailing dot) one of {@code domains}. Relay tricks — {@code %}, {@code !}, source routes
  * ({@code @a:b@c}), a second unquoted {@code @}, a quoted local part hiding {@code @ % !}
@@ -104,7 +104,7 @@ public final class RecipientPolicy {
             return new RecipientCheck.Accepted(new Recipient(forwardPath, local.decoded, domain));
         }
         if (domain.endsWith(".")) {
-            // "ours." is not "ours": an internal server may still treat it as local (issue 3)
+            // "ours." is not "ours": an internal server may still treat it as local
             return relay("trailing dot in domain");
         }
         if (domain.indexOf('%') >= 0 || domain.indexOf('!') >= 0) {

@@ -24,6 +24,14 @@ public enum RejectionReason {
     BAD_SYNTAX,
     /** {@code server.max_recipients} reached (452 4.5.3). */
     TOO_MANY_RECIPIENTS,
+    /**
+     * A recipient that would share a transaction with recipients whose SPF refusal waits for
+     * DKIM ({@code spf.dkim_rescue}) while it is accepted anyway, or the other way round
+     * (452 4.5.3: send it in a separate transaction).
+     */
+    SEPARATE_TRANSACTION,
+    /** A DKIM key lookup failed in DNS while deciding a DKIM rescue (451 4.4.3). */
+    DKIM_TEMPERROR,
     /** Beyond {@code server.max_message_size} (552 5.3.4). */
     MESSAGE_TOO_LARGE,
     /** A bare CR or LF with {@code bare_line_endings: reject} (550 5.6.0). */
@@ -65,13 +73,21 @@ public enum RejectionReason {
         };
     }
 
-    /** An SPF result's action, or the HELO identity's fail: the refusals that can also be deferred. */
+    /** An SPF result's action, or the HELO identity's fail. */
     boolean isSpf() {
         return name().startsWith("SPF_") || this == HELO_FAIL;
     }
 
-    /** What a policy {@link Verdict.Refusal} can carry: an SPF refusal, or a recipient refused by {@link RecipientPolicy}. */
+    /** The refusals that can also be deferred: SPF's, and a DKIM rescue's DNS failure. */
+    boolean isDeferrable() {
+        return isSpf() || this == DKIM_TEMPERROR;
+    }
+
+    /**
+     * What a policy {@link Verdict.Refusal} can carry: an SPF refusal, a recipient refused by
+     * {@link RecipientPolicy}, or a DKIM rescue that could not be decided ({@link DkimRescue}).
+     */
     boolean isPolicy() {
-        return isSpf() || this == RELAY_DENIED || this == BAD_RECIPIENT;
+        return isSpf() || this == RELAY_DENIED || this == BAD_RECIPIENT || this == DKIM_TEMPERROR;
     }
 }

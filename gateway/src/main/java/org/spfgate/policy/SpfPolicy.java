@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.spfgate.config.SpfConfig;
 import org.spfgate.config.SpfConfig.Action;
 import org.spfgate.policy.Verdict.Accept;
@@ -28,7 +29,8 @@ import org.spfgate.spf.SpfVerdict;
  * never refused for SPF; in report-only mode nothing is refused. Both come back as
  * {@link Verdict.Accept} carrying the refusal; an exempt recipient is reported as
  * {@link Waiver#EXEMPT_RECIPIENT} in either mode, so "would reject" counts what enforce mode
- * would refuse.
+ * would refuse. A MAIL FROM reject whose result is listed in {@code spf.dkim_rescue} comes back
+ * as {@link Waiver#AWAITING_DKIM}: accepted for now, decided at the end of DATA.
  *
  * <p>The null sender: the session passes the verdict of {@code checkMailFrom(ip, "", helo)},
  * which RFC 7208 2.4 defines as the check of {@code postmaster@<helo>}; it is judged like any
@@ -40,12 +42,14 @@ public final class SpfPolicy {
     private final boolean checkHelo;
     private final Map<SpfResult, Action> actions;
     private final List<String> exemptRecipients;
+    private final Set<SpfResult> dkimRescue;
 
     public SpfPolicy(SpfConfig config) {
         this.reportOnly = config.mode() == SpfConfig.Mode.REPORT_ONLY;
         this.checkHelo = config.checkHelo();
         this.actions = Map.copyOf(config.actions());
         this.exemptRecipients = List.copyOf(config.exemptRecipients());
+        this.dkimRescue = Set.copyOf(config.dkimRescue());
     }
 
     /**
@@ -67,6 +71,12 @@ public final class SpfPolicy {
         }
         if (reportOnly) {
             return Accept.waived(refusal, Waiver.REPORT_ONLY);
+        }
+        // spf.dkim_rescue: the MAIL FROM refusal waits for the end of DATA, where an aligned
+        // DKIM signature can lift it (RFC 7489 3.1.1). A HELO fail is not the sender's result.
+        if (refusal instanceof Reject && refusal.reason() == RejectionReason.forSpf(mailFrom.result())
+                && dkimRescue.contains(mailFrom.result())) {
+            return Accept.waived(refusal, Waiver.AWAITING_DKIM);
         }
         return refusal;
     }

@@ -7,19 +7,33 @@ import java.util.List;
 import java.util.Locale;
 import org.spfgate.config.Cidr;
 import org.spfgate.config.TrustedEntry;
+import org.spfgate.dns.MxHostAddresses;
 import org.spfgate.spf.DnsAnswer;
 import org.spfgate.spf.IpLiteral;
+import org.spfgate.spf.SpfChecker;
 import org.spfgate.spf.SpfDns;
+import org.spfgate.spf.SpfIdentity;
+import org.spfgate.spf.SpfResult;
+import org.spfgate.spf.SpfVerdict;
 
 /**
- * Decides at the first MAIL of a connection whether a client is one of the {@code trusted:}
- * entries — secondary MXes and known forwarders whose mail skips SPF (SPEC section 3). Networks
- * are matched first, without DNS (IPv4-mapped IPv6 clients match IPv4 networks). Host-name
- * patterns are matched by forward-confirmed reverse DNS only: a PTR name of the client that
- * matches a pattern on a label boundary ({@code *.forward.example.edu} matches
- * {@code a.forward.example.edu}, not {@code evilforward.example.edu} nor
- * {@code forward.example.edu}) and whose A/AAAA records contain the client IP. DNS errors mean
- * not trusted. No client is trusted implicitly. Thread-safe.
+ * Decides at the first MAIL whether a client is one of the {@code trusted:} entries — secondary
+ * MXes and known forwarders — and by which matcher. An entry matches when any of its matchers
+ * does; the cheap matchers are tried first, across all entries, then the ones that ask DNS:
+ * <ol>
+ *   <li>{@code networks}: CIDR blocks, no DNS (IPv4-mapped IPv6 clients match IPv4 networks);</li>
+ *   <li>{@code mx_of}: the A/AAAA addresses of the MX hosts of the listed domains, a set kept by
+ *       {@link MxHostAddresses} (no lookup per client);</li>
+ *   <li>{@code hostnames}: forward-confirmed reverse DNS only: a PTR name of the client that
+ *       matches a pattern on a label boundary ({@code *.forward.example.edu} matches
+ *       {@code a.forward.example.edu}, not {@code evilforward.example.edu} nor
+ *       {@code forward.example.edu}) and whose A/AAAA records contain the client IP;</li>
+ *   <li>{@code spf_domains}: RFC 7208 {@code check_host(ip, domain, postmaster@domain)} gives
+ *       {@code pass} for one of the listed domains — the forwarder is who that domain's SPF
+ *       record says it is, whatever its addresses are this week.</li>
+ * </ol>
+ * Any other SPF result, and every DNS error, means no match. No client is trusted implicitly.
+ * Thread-safe.
  */
 public final class TrustedClients {
 
@@ -31,30 +45,87 @@ public final class TrustedClients {
 
     private final List<TrustedEntry> entries;
     private final SpfDns dns;
+    private final SpfChecker spf;
+    private final MxHostAddresses mxHosts;
     private final boolean anyHostnames;
 
-    /** @param dns used only when some entry has host names */
+    /** Networks and host names only (no {@code mx_of}, no {@code spf_domains} in {@code entries}). */
     public TrustedClients(List<TrustedEntry> entries, SpfDns dns) {
-        this.entries = List.copyOf(entries);
-        this.dns = dns;
-        this.anyHostnames = this.entries.stream()
-                .anyMatch(e -> e.hostnames() != null && !e.hostnames().isEmpty());
+        this(entries, dns, null, null);
     }
 
-    /** The first entry (networks before host names, then config order) the client matches, or why none did. */
+    /**
+     * @param dns     used only when some entry has host names
+     * @param spf     evaluates {@code spf_domains}; may be {@code null} when no entry has them
+     * @param mxHosts the addresses of every {@code mx_of} domain of {@code entries}; may be
+     *                {@code null} when no entry has them
+     */
+    public TrustedClients(List<TrustedEntry> entries, SpfDns dns, SpfChecker spf, MxHostAddresses mxHosts) {
+        this.entries = List.copyOf(entries);
+        this.dns = dns;
+        this.spf = spf;
+        this.mxHosts = mxHosts;
+        this.anyHostnames = this.entries.stream().anyMatch(e -> !e.hostnames().isEmpty());
+        if (spf == null && this.entries.stream().anyMatch(e -> !e.spfDomains().isEmpty())) {
+            throw new IllegalArgumentException("spf_domains need an SPF checker");
+        }
+        if (mxHosts == null && this.entries.stream().anyMatch(e -> !e.mxOf().isEmpty())) {
+            throw new IllegalArgumentException("mx_of needs its MX host addresses");
+        }
+    }
+
+    /** Every {@code mx_of} domain of {@code entries}, once each, in config order. */
+    public static List<String> mxOfDomains(List<TrustedEntry> entries) {
+        return entries.stream().flatMap(e -> e.mxOf().stream()).distinct().toList();
+    }
+
+    /** As {@link #check(InetAddress, String)} with no HELO name (for the {@code %{h}} macro of {@code spf_domains}). */
     public ClientTrust check(InetAddress client) {
+        return check(client, "");
+    }
+
+    /** The first entry the client matches (in the matcher order above, then config order), or why none did. */
+    public ClientTrust check(InetAddress client, String helo) {
         InetAddress ip = IpLiteral.unmapped(client); // ::ffff:192.0.2.1 is the IPv4 client 192.0.2.1
         for (TrustedEntry entry : entries) {
-            for (Cidr network : nullToEmpty(entry.networks())) {
+            for (Cidr network : entry.networks()) {
                 if (network.contains(ip)) {
-                    return new ClientTrust.Trusted(entry.name(), network.text());
+                    return trusted(entry, ClientTrust.Matcher.NETWORKS, network.text());
                 }
             }
         }
-        if (!anyHostnames) {
+        for (TrustedEntry entry : entries) {
+            for (String domain : entry.mxOf()) {
+                if (mxHosts.contains(domain, ip)) {
+                    return trusted(entry, ClientTrust.Matcher.MX_OF, domain);
+                }
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        if (anyHostnames) {
+            ClientTrust byName = checkReverseDns(ip);
+            if (byName instanceof ClientTrust.Trusted) {
+                return byName;
+            }
+            problems.add(((ClientTrust.NotTrusted) byName).reason());
+        }
+        for (TrustedEntry entry : entries) {
+            for (String domain : entry.spfDomains()) {
+                SpfVerdict verdict = spf.checkHost(ip, domain, "postmaster@" + domain, helo, SpfIdentity.MAILFROM);
+                if (verdict.result() == SpfResult.PASS) {
+                    return trusted(entry, ClientTrust.Matcher.SPF_DOMAINS, domain);
+                }
+                problems.add("spf_domains " + domain + ": " + verdict.result().token());
+            }
+        }
+        if (problems.isEmpty()) {
             return new ClientTrust.NotTrusted("no trusted entry matches " + ip.getHostAddress());
         }
-        return checkReverseDns(ip);
+        return new ClientTrust.NotTrusted(String.join("; ", problems));
+    }
+
+    private static ClientTrust.Trusted trusted(TrustedEntry entry, ClientTrust.Matcher matcher, String matched) {
+        return new ClientTrust.Trusted(entry.name(), matcher, matched, entry.spf());
     }
 
     private ClientTrust checkReverseDns(InetAddress ip) {
@@ -81,7 +152,7 @@ public final class TrustedClients {
                 continue;
             }
             if (forward.records().stream().map(IpLiteral::unmapped).anyMatch(ip::equals)) {
-                return new ClientTrust.Trusted(entry.name(), name);
+                return trusted(entry, ClientTrust.Matcher.HOSTNAMES, name);
             }
             problems.add(name + " does not resolve to " + ipText + " (not forward-confirmed)");
         }
@@ -93,7 +164,7 @@ public final class TrustedClients {
 
     private TrustedEntry firstEntryMatching(String name) {
         for (TrustedEntry entry : entries) {
-            for (String pattern : nullToEmpty(entry.hostnames())) {
+            for (String pattern : entry.hostnames()) {
                 if (matches(normalise(pattern), name)) {
                     return entry;
                 }
@@ -119,9 +190,5 @@ public final class TrustedClients {
     private static String normalise(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
-    }
-
-    private static <T> List<T> nullToEmpty(List<T> list) {
-        return list == null ? List.of() : list;
     }
 }

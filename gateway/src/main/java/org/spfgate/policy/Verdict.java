@@ -61,13 +61,16 @@ public sealed interface Verdict permits Verdict.Accept, Verdict.Refusal {
         }
     }
 
-    /** Refused for now (4xx): the client keeps the message and retries. Only SPF defers. */
+    /**
+     * Refused for now (4xx): the client keeps the message and retries. Only SPF and DKIM defer:
+     * both depend on DNS, which may answer later.
+     */
     record Defer(RejectionReason reason, String detail) implements Refusal {
         public Defer {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
-            if (!reason.isSpf()) {
-                throw new IllegalArgumentException("only an SPF result can be deferred: " + reason);
+            if (!reason.isDeferrable()) {
+                throw new IllegalArgumentException("only an SPF or DKIM result can be deferred: " + reason);
             }
         }
     }
@@ -78,7 +81,12 @@ public sealed interface Verdict permits Verdict.Accept, Verdict.Refusal {
         /** {@code spf.mode: report-only}: stamp and count, never refuse. */
         REPORT_ONLY,
         /** The recipient's local part is in {@code spf.exempt_recipients} (RFC 5321 4.5.1). */
-        EXEMPT_RECIPIENT
+        EXEMPT_RECIPIENT,
+        /**
+         * The MAIL FROM result is listed in {@code spf.dkim_rescue}: the refusal waits for the
+         * end of DATA, where an aligned DKIM signature lifts it ({@link DkimRescue}).
+         */
+        AWAITING_DKIM
     }
 
     /** Longest reply text we send: RFC 5321 4.5.3.1.5 limits a reply line to 512 octets. */
@@ -107,7 +115,8 @@ public sealed interface Verdict permits Verdict.Accept, Verdict.Refusal {
         } else {
             code = 451;
             // temperror keeps 4.4.3 (network/routing trouble), every other deferral is 4.7.24
-            status = reason == RejectionReason.SPF_TEMPERROR ? "4.4.3" : "4.7.24";
+            status = reason == RejectionReason.SPF_TEMPERROR || reason == RejectionReason.DKIM_TEMPERROR
+                    ? "4.4.3" : "4.7.24";
         }
         return new Reply(code, status + " " + replyText(refusal.detail()));
     }

@@ -4,10 +4,15 @@
  * <p>Place in the message path: {@code listener → session → policy → headers → relay}. The
  * session asks, in this order:
  * <ol>
- *   <li>at the first MAIL of a connection, once (kept for the connection's later transactions): {@link org.spfgate.policy.TrustedClients#check(java.net.InetAddress)} →
- *       {@link org.spfgate.policy.ClientTrust}: {@code Trusted(name, matched)} skips SPF,
- *       {@code NotTrusted(reason)} says why for the log. Networks first (no DNS), then host-name
- *       patterns by forward-confirmed reverse DNS; DNS errors mean not trusted;</li>
+ *   <li>at the first MAIL of a connection, once (kept for the connection's later transactions):
+ *       {@link org.spfgate.policy.TrustedClients#check(java.net.InetAddress, String)} →
+ *       {@link org.spfgate.policy.ClientTrust}: {@code Trusted(name, matcher, matched, treatment)}
+ *       escapes SPF for its own address, {@code NotTrusted(reason)} says why for the log.
+ *       Networks first (no DNS), then {@code mx_of} sets, host-name patterns by forward-confirmed
+ *       reverse DNS, and {@code spf_domains} (SPF {@code pass} for a listed domain); DNS errors
+ *       mean not trusted. With {@code spf: through}, at DATA,
+ *       {@link org.spfgate.policy.SpfThroughRelay#evaluate} checks SPF for the client the topmost
+ *       Received field names — stamped, never acted on;</li>
  *   <li>at each RCPT: {@link org.spfgate.policy.RecipientPolicy#check(String)} (the path without
  *       angle brackets) → {@link org.spfgate.policy.RecipientCheck}: {@code Accepted(Recipient)}
  *       (address exactly as written, unquoted local part, lower-case domain) or

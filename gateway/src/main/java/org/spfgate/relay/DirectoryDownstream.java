@@ -22,7 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * No {@code relay:} configured: each accepted message becomes one {@code .eml} file in
- * {@code deliver_to_directory} (SPEC section 1) — {@code Return-Path:} and one
+ * {@code deliver_to_directory} (docs/contract.md §1) — {@code Return-Path:} and one
  * {@code X-Original-To:} per recipient, then exactly the bytes that would have been relayed
  * (our headers and the message, CRLF line endings, not dot-stuffed).
  *

@@ -10,7 +10,7 @@ import java.io.OutputStream;
  * only if the message did not already end with one) and {@code .CRLF}. Nothing else changes.
  *
  * <p>A line is taken to start after any CR or LF, not only after CRLF: for the CRLF-only input
- * the {@link BareLineEndingFilter} guarantees this is the same thing, and should a bare line
+ * the {@link org.spfgate.message.BareLineEndingFilter} guarantees this is the same thing, and should a bare line
  * ending ever get here, a downstream that splits lines on it still cannot see an end of data.
  */
 public final class DotStuffingOutputStream extends FilterOutputStream {

@@ -94,7 +94,8 @@ final class DownstreamConnection implements AutoCloseable {
         Socket s = new Socket();
         tcp = s;
         socket = s;
-        // SPEC section 8 / STACK-NOTES: Nagle meets delayed ACKs for a 40 ms floor per command.
+        // Nagle's algorithm meets the server's delayed ACKs: a 40 ms floor per command without it
+        // (docs/contract.md §8).
         s.setTcpNoDelay(true);
         s.connect(new InetSocketAddress(config.host(), config.port()), millis(config.timeouts().connect()));
         streams(s);
@@ -205,7 +206,7 @@ final class DownstreamConnection implements AutoCloseable {
         return out;
     }
 
-    /** The reply to the final dot, waited for up to the data time-out (SPEC section 2). */
+    /** The reply to the final dot, waited for up to the data time-out (relay.timeouts.data, docs/contract.md §2). */
     Reply endOfDataReply() throws IOException {
         try {
             out.flush();

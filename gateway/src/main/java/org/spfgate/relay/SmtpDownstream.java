@@ -135,7 +135,7 @@ public final class SmtpDownstream implements Downstream {
                 c = connect();
             }
             ServerCapabilities caps = c.capabilities();
-            // Never downgrade: a downgrade changes the message's bytes (STACK-NOTES, RFC 6531 section 3.4).
+            // Never downgrade: a downgrade changes the message's bytes (RFC 6531 section 3.4).
             if (envelope.smtpUtf8() && !caps.smtpUtf8()) {
                 recycle(c);
                 throw new DownstreamRefusal(Kind.UNSUPPORTED_EXTENSION, new Reply(553,

@@ -7,25 +7,34 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.spfgate.headers.OwnAuthenticationResultsFilter;
+import org.spfgate.config.TrustedEntry;
+import org.spfgate.dkim.DkimResult;
 import org.spfgate.headers.SmtpTrace;
 import org.spfgate.maillog.TransactionRecord;
+import org.spfgate.message.BareLineEndingException;
+import org.spfgate.message.BareLineEndingFilter;
+import org.spfgate.message.HeldMessage;
+import org.spfgate.message.IncomingMessage;
+import org.spfgate.message.MessageHead;
+import org.spfgate.message.MessageTooLargeException;
+import org.spfgate.message.OwnAuthenticationResultsFilter;
+import org.spfgate.message.SizeLimitedInputStream;
+import org.spfgate.metrics.DkimRescueOutcome;
 import org.spfgate.metrics.MessageOutcome;
 import org.spfgate.policy.ClientTrust;
+import org.spfgate.policy.DkimRescue;
 import org.spfgate.policy.Recipient;
 import org.spfgate.policy.RecipientCheck;
 import org.spfgate.policy.RejectionReason;
+import org.spfgate.policy.SpfThroughRelay;
 import org.spfgate.policy.Verdict;
-import org.spfgate.relay.BareLineEndingException;
-import org.spfgate.relay.BareLineEndingFilter;
 import org.spfgate.relay.DownstreamRefusal;
 import org.spfgate.relay.DownstreamTransaction;
 import org.spfgate.relay.Envelope;
-import org.spfgate.relay.MessageTooLargeException;
 import org.spfgate.relay.Reply;
-import org.spfgate.relay.SizeLimitedInputStream;
 import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfVerdict;
 
@@ -36,16 +45,20 @@ import org.spfgate.spf.SpfVerdict;
  * <pre>
  * HELO  name sane? (control characters, length)                            else 501
  * MAIL  argument and parameters sane? SIZE within the limit?                else 501 / 555 / 552
- *       trusted client (CIDR or forward-confirmed rDNS)? then no SPF
+ *       trusted client (networks, mx_of, forward-confirmed rDNS, spf_domains)? then no SPF here
  *       otherwise SPF: MAIL FROM identity, and HELO identity with check_helo
  *       downstream transaction opens (MAIL FROM to the internal server)     else 451 4.4.1 / 553 / 554
  * RCPT  under the refused-recipient limit of the connection?              else 421 4.7.0, closed
  *       argument sane? under max_recipients?                                else 501 / 452 4.5.3
  *       our domain, no relay trick?                                         else 554 5.7.1
  *       SPF action for this recipient (exempt recipients, report-only)     else 550 5.7.23 / 451 4.4.3 ...
+ *       (spf.dkim_rescue: a listed result's refusal waits for the end of DATA;
+ *        waiting and exempt recipients never share a transaction)          else 452 4.5.3
  *       downstream RCPT                                                     its reply, as is
- * DATA  size limit → bare line endings → our Authentication-Results removed → relay after our headers
- *       the internal server's reply to the final dot is ours (never 250 before its 250)
+ * DATA  size limit → bare line endings → our Authentication-Results removed
+ *       the message's head read (bounded); held whole if DKIM must decide
+ *       verdicts on the message: aligned DKIM signature? (RFC 6376)        else 550 5.7.23 / 451 4.4.3, nothing relayed
+ *       our headers → relay: the internal server's reply to the final dot is ours (never 250 before its 250)
  * </pre>
  *
  * Not thread-safe: SubEtha calls one session from one thread at a time.
@@ -151,14 +164,16 @@ public final class SmtpSession {
             return new Reply(552, "5.3.4 Message size exceeds fixed limit of " + config.maxMessageSize() + " bytes");
         }
         if (trust == null) {
-            trust = config.trustedClients().check(client);
+            trust = config.trustedClients().check(client, helo);
         }
         Transaction tx = new Transaction(sessions.nextTransactionId(), sender, parameters.smtpUtf8());
         if (trust instanceof ClientTrust.Trusted trusted) {
             // A trusted client (secondary MX, forwarder) is not the sender's server, so its IP says
-            // nothing about the sender: no SPF check; the skip shows in log, metric and header.
+            // nothing about the sender: no SPF check for it. With spf: through, SPF is evaluated at
+            // DATA for the client before it, named by the message's topmost Received field. Either
+            // way the trust shows in log, metric and headers, and SPF never refuses its mail.
             sessions.metrics.trustedClient(trusted.name());
-            tx.log.trusted(trusted.name());
+            tx.log.trusted(trusted.name(), trusted.matcher().key(), trusted.treatment().token());
         } else {
             // RFC 7208 2.4: the MAIL FROM identity (postmaster@<helo> for the null sender) ...
             tx.mailFromVerdict = check(SpfIdentity.MAILFROM, sender);
@@ -226,18 +241,32 @@ public final class SmtpSession {
         Recipient recipient = ((RecipientCheck.Accepted) check).recipient();
         // SPF is acted on here, per recipient, so that exempt recipients (postmaster, RFC 5321
         // 4.5.1) still get mail.
+        Verdict.Waiver waiver = Verdict.Waiver.NONE;
+        Verdict.Refusal waived = null;
         if (!(trust instanceof ClientTrust.Trusted)) {
             Verdict verdict = config.spfPolicy().decide(tx.mailFromVerdict, tx.heloVerdict, recipient);
             switch (verdict) {
                 case Verdict.Refusal refusal -> {
                     return tx.refused(address, refusal.reply(), refusal.reason());
                 }
-                case Verdict.Accept accept -> accept.wouldHaveBeen().ifPresent(waived -> {
-                    tx.log.wouldReject(waived.reason().token());
-                    if (accept.waiver() == Verdict.Waiver.EXEMPT_RECIPIENT) {
-                        tx.log.exemptRecipient(recipient.address());
-                    }
-                });
+                case Verdict.Accept accept -> {
+                    waiver = accept.waiver();
+                    waived = accept.wouldHaveBeen().orElse(null);
+                }
+            }
+            // spf.dkim_rescue: one reply to the final dot must be right for every recipient, so
+            // recipients waiting for DKIM and recipients accepted anyway never share a
+            // transaction; the one that would mix them comes back in another (RFC 5321 4.5.3.1.10).
+            boolean awaiting = waiver == Verdict.Waiver.AWAITING_DKIM;
+            if (awaiting ? tx.acceptedAnyway : tx.awaitingDkim != null && waiver == Verdict.Waiver.EXEMPT_RECIPIENT) {
+                return tx.refused(address, new Reply(452, "4.5.3 Send this recipient in a separate transaction"),
+                        RejectionReason.SEPARATE_TRANSACTION);
+            }
+            if (waived != null) {
+                tx.log.wouldReject(waived.reason().token());
+                if (waiver == Verdict.Waiver.EXEMPT_RECIPIENT) {
+                    tx.log.exemptRecipient(recipient.address());
+                }
             }
         }
         Reply downstream;
@@ -251,7 +280,27 @@ public final class SmtpSession {
         }
         tx.accepted.add(recipient.address());
         tx.log.recipient(recipient.address());
+        switch (waiver) {
+            case EXEMPT_RECIPIENT -> tx.acceptedAnyway = true;
+            case AWAITING_DKIM -> tx.awaitingDkim = waived;
+            case REPORT_ONLY, NONE -> {
+            }
+        }
         return downstream;
+    }
+
+    /** Whether the client is a {@code trusted:} entry, as decided at its first MAIL; {@code null} before. */
+    public ClientTrust trust() {
+        return trust;
+    }
+
+    /**
+     * The reply the open transaction's final dot gets unless an aligned DKIM signature verifies
+     * ({@code spf.dkim_rescue}): its accepted recipients wait for it. Empty when nothing waits.
+     */
+    public Optional<Reply> awaitingDkim() {
+        Transaction tx = transaction;
+        return tx == null || tx.awaitingDkim == null ? Optional.empty() : Optional.of(tx.awaitingDkim.reply());
     }
 
     public boolean inTransaction() {
@@ -292,13 +341,26 @@ public final class SmtpSession {
         SizeLimitedInputStream counted = new SizeLimitedInputStream(message, config.maxMessageSize());
         InputStream filtered = new OwnAuthenticationResultsFilter(
                 new BareLineEndingFilter(counted, config.bareLineEndings()), config.hostname());
-        // 2. Our trace headers, prepended (RFC 5321 4.4: a Received field goes on top).
-        byte[] headers = traceHeaders(tx);
-        // 3. Relay: the internal server's reply to the final dot is ours.
         long relayStart = System.nanoTime();
         Reply reply;
-        try {
-            reply = tx.downstream.data(headers, filtered);
+        // 2. The message itself, before any header of ours: its head (bounded), and all of it when
+        //    a verdict needs all of it. Closing it removes a held copy's temporary file, whatever
+        //    the outcome — relayed, refused, or the client gone.
+        try (IncomingMessage incoming = IncomingMessage.read(filtered, tx.awaitingDkim != null,
+                config.tempDirectory())) {
+            // 3. Verdicts that depend on the message: nothing goes downstream before them.
+            MessageVerdict verdict = messageVerdict(tx, incoming);
+            if (verdict.refusal() != null) {
+                tx.log.size(counted.count());
+                tx.downstream.abort(); // no DATA, no final dot: nothing reaches the internal server
+                return end(tx, verdict.refusal().reply(), verdict.refusal().reason());
+            }
+            // 4. Our trace headers, prepended (RFC 5321 4.4: a Received field goes on top).
+            byte[] headers = traceHeaders(tx, verdict.dkim(), incoming.head());
+            // 5. Relay, the message unchanged after our headers: the internal server's reply to
+            //    the final dot is ours.
+            relayStart = System.nanoTime();
+            reply = tx.downstream.data(headers, incoming.content());
         } catch (DownstreamRefusal refusal) {
             tx.log.size(counted.count());
             sessions.metrics.relayed(Duration.ofNanos(System.nanoTime() - relayStart));
@@ -313,6 +375,7 @@ public final class SmtpSession {
             return end(tx, new Reply(550, "5.6.0 Message contains a bare CR or LF"), RejectionReason.BARE_LINE_ENDING);
         } catch (IOException clientLost) {
             tx.log.size(counted.count());
+            tx.downstream.abort();
             end(tx, null, null);
             throw clientLost;
         } catch (RuntimeException bug) {
@@ -331,13 +394,71 @@ public final class SmtpSession {
         return end(tx, reply, RejectionReason.DOWNSTREAM_REJECTED);
     }
 
+    /**
+     * What the message itself decided, before our headers are written: a refusal (nothing is
+     * relayed), or go on — with the DKIM signature that rescued it, if one did.
+     */
+    private record MessageVerdict(Verdict.Refusal refusal, DkimResult dkim) {
+        static final MessageVerdict RELAY = new MessageVerdict(null, null);
+    }
+
+    /**
+     * The verdicts that need the message: {@code spf.dkim_rescue} — recipients whose SPF
+     * refusal waited for the end of DATA are accepted only if an aligned DKIM signature
+     * verifies (RFC 6376; RFC 7489 3.1.1), else the same refusal answers the final dot.
+     */
+    private MessageVerdict messageVerdict(Transaction tx, IncomingMessage incoming) throws IOException {
+        if (tx.awaitingDkim == null) {
+            return MessageVerdict.RELAY;
+        }
+        HeldMessage held = incoming.held().orElseThrow();
+        DkimRescue.Outcome outcome = config.dkimRescue().decide(tx.awaitingDkim, tx.mailFromVerdict.domain(),
+                incoming.head(), held::open);
+        return switch (outcome) {
+            case DkimRescue.Outcome.Rescued rescued -> {
+                sessions.metrics.dkimRescue(DkimRescueOutcome.RESCUED);
+                tx.log.rescuedByDkim(rescued.signature().domain());
+                yield new MessageVerdict(null, rescued.signature());
+            }
+            case DkimRescue.Outcome.Refused refused -> {
+                sessions.metrics.dkimRescue(DkimRescueOutcome.REFUSED);
+                yield new MessageVerdict(refused.refusal(), null);
+            }
+            case DkimRescue.Outcome.Unverifiable unverifiable -> {
+                sessions.metrics.dkimRescue(DkimRescueOutcome.TEMPERROR);
+                yield new MessageVerdict(unverifiable.deferral(), null);
+            }
+        };
+    }
+
     /** Received, Received-SPF and Authentication-Results for this transaction. */
-    private byte[] traceHeaders(Transaction tx) {
+    private byte[] traceHeaders(Transaction tx, DkimResult dkim, MessageHead head) {
         SmtpTrace trace = new SmtpTrace(helo, client, SmtpTrace.Protocol.of(extended, tls), tx.id,
                 tx.accepted, ZonedDateTime.now(sessions.clock));
-        return trust instanceof ClientTrust.Trusted trusted
-                ? config.traceHeaders().trusted(trace, trusted.name())
-                : config.traceHeaders().checked(trace, tx.mailFromVerdict, tx.heloVerdict);
+        if (!(trust instanceof ClientTrust.Trusted trusted)) {
+            return config.traceHeaders().checked(trace, tx.mailFromVerdict, tx.heloVerdict, dkim);
+        }
+        if (trusted.treatment() == TrustedEntry.Treatment.SKIP) {
+            return config.traceHeaders().trusted(trace, trusted.name(), trusted.matchedBy());
+        }
+        // spf: through — SPF for the client that handed the message to the trusted relay, named by
+        // the Received field the relay put on top (RFC 5321 4.4). Stamped, logged and counted, never
+        // acted on: the relay has accepted the message, and a refusal would make it bounce.
+        long start = System.nanoTime();
+        return switch (config.throughRelay().evaluate(head, tx.sender)) {
+            case SpfThroughRelay.Evaluated evaluated -> {
+                SpfVerdict original = evaluated.verdict();
+                sessions.metrics.spfChecked(SpfIdentity.MAILFROM, original.result(),
+                        Duration.ofNanos(System.nanoTime() - start));
+                tx.log.viaClient(original.clientIp()).spf(original);
+                yield config.traceHeaders().through(trace, trusted.name(), trusted.matchedBy(), original);
+            }
+            case SpfThroughRelay.NotEvaluated notEvaluated -> {
+                tx.log.viaProblem(notEvaluated.why());
+                yield config.traceHeaders().notEvaluatedThrough(trace, trusted.name(), trusted.matchedBy(), tx.sender,
+                        notEvaluated.why());
+            }
+        };
     }
 
     /** RSET, a new HELO, or the end of the connection: abandons the open transaction, if any. */
@@ -459,13 +580,18 @@ public final class SmtpSession {
         DownstreamTransaction downstream;
         Reply lastRefusal;
         RejectionReason lastReason;
+        /** The SPF refusal that accepted recipients wait on until the end of DATA (spf.dkim_rescue). */
+        Verdict.Refusal awaitingDkim;
+        /** A recipient was accepted although SPF would refuse it (an exempt local part). */
+        boolean acceptedAnyway;
 
         Transaction(String id, String sender, boolean smtpUtf8) {
             this.id = id;
             this.sender = sender;
             this.smtpUtf8 = smtpUtf8;
             this.log = TransactionRecord.builder(id, client).helo(helo).sender(sender).clientName(
-                    trust instanceof ClientTrust.Trusted t && !t.matched().contains("/") ? t.matched() : null);
+                    trust instanceof ClientTrust.Trusted t && t.matcher() == ClientTrust.Matcher.HOSTNAMES
+                            ? t.matched() : null);
         }
 
         /**

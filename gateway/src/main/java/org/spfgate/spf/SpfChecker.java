@@ -24,6 +24,7 @@ public final class SpfChecker {
     private final String receiver;
     private final long timeoutNanos;
     private final RecordParser parser = new RecordParser();
+    private final SpfTrace trace;
 
     /**
      * @param dns          where DNS questions go
@@ -32,6 +33,18 @@ public final class SpfChecker {
      *                     {@code null} for {@link #DEFAULT_CHECK_TIMEOUT}
      */
     public SpfChecker(SpfDns dns, String receiver, Duration checkTimeout) {
+        this(dns, receiver, checkTimeout, null);
+    }
+
+    /**
+     * As {@link #SpfChecker(SpfDns, String, Duration)}, with every evaluation reported to
+     * {@code trace} step by step. A trace watches one evaluation at a time: a checker with one is
+     * for a single caller ({@code explain}, {@code check}), not for the gateway's sessions.
+     *
+     * @param trace where each evaluation is reported; {@code null}: nowhere
+     */
+    public SpfChecker(SpfDns dns, String receiver, Duration checkTimeout, SpfTrace trace) {
+        this.trace = trace;
         this.dns = Objects.requireNonNull(dns, "dns");
         this.receiver = receiver == null ? "" : receiver;
         Duration timeout = checkTimeout == null ? DEFAULT_CHECK_TIMEOUT : checkTimeout;
@@ -91,11 +104,24 @@ public final class SpfChecker {
 
         if (!DomainName.isValid(name)) {
             // RFC 7208 4.3: a malformed domain (or a domain literal) is "none", with no DNS query.
-            return new SpfVerdict(SpfResult.NONE, identity, client, fullSender, name, h,
+            SpfVerdict none = new SpfVerdict(SpfResult.NONE, identity, client, fullSender, name, h,
                     "'" + name + "' is not a valid domain name for SPF", null, 0);
+            if (trace != null) {
+                trace.finished(none, 0);
+            }
+            return none;
         }
         SpfEvaluation evaluation = new SpfEvaluation(dns, parser, System.nanoTime() + timeoutNanos,
-                client, localPart + "@" + senderDomain, localPart, senderDomain, h, receiver);
+                client, localPart + "@" + senderDomain, localPart, senderDomain, h, receiver, trace);
+        SpfVerdict verdict = evaluate(evaluation, name, ipText, identity, client, fullSender, h);
+        if (trace != null) {
+            trace.finished(verdict, evaluation.voidLookups());
+        }
+        return verdict;
+    }
+
+    private static SpfVerdict evaluate(SpfEvaluation evaluation, String name, String ipText, SpfIdentity identity,
+                                       InetAddress client, String fullSender, String h) {
         try {
             SpfEvaluation.Outcome outcome = evaluation.checkHost(name);
             String explanation = switch (outcome.result()) {

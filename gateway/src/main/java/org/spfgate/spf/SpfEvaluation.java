@@ -39,6 +39,8 @@ final class SpfEvaluation implements MacroValues {
     private final String senderDomain;
     private final String helo;
     private final String receiver;
+    /** {@code null} for the gateway's own checks: every call to it is behind a null test. */
+    private final SpfTrace trace;
 
     private int dnsTerms;
     private int voidLookups;
@@ -46,7 +48,7 @@ final class SpfEvaluation implements MacroValues {
     private List<String> validatedNames;
 
     SpfEvaluation(SpfDns dns, RecordParser parser, long deadlineNanos, InetAddress ip, String sender,
-                  String localPart, String senderDomain, String helo, String receiver) {
+                  String localPart, String senderDomain, String helo, String receiver, SpfTrace trace) {
         this.dns = dns;
         this.parser = parser;
         this.deadlineNanos = deadlineNanos;
@@ -58,10 +60,15 @@ final class SpfEvaluation implements MacroValues {
         this.senderDomain = senderDomain;
         this.helo = helo;
         this.receiver = receiver;
+        this.trace = trace;
     }
 
     int dnsTerms() {
         return dnsTerms;
+    }
+
+    int voidLookups() {
+        return voidLookups;
     }
 
     /**
@@ -71,33 +78,55 @@ final class SpfEvaluation implements MacroValues {
     Outcome checkHost(String domain) {
         String previousDomain = currentDomain;
         currentDomain = domain;
+        if (trace != null) {
+            trace.checkHost(domain);
+        }
         try {
-            SpfRecord record = fetchRecord(domain);
-            if (record == null) {
-                return new Outcome(SpfResult.NONE, null, null, domain);
+            Outcome outcome = evaluate(domain);
+            if (trace != null) {
+                trace.checkHostResult(domain, outcome.result());
             }
-            for (Mechanism m : record.mechanisms()) {
-                if (matches(m, domain)) {
-                    return new Outcome(m.qualifier().result, m.written(), record, domain);
-                }
-            }
-            MacroString redirect = record.redirect();
-            if (redirect != null) {
-                countDnsTerm();
-                String target = targetDomain(redirect);
-                Outcome outcome = checkHost(target);
-                if (outcome.result() == SpfResult.NONE) {
-                    // RFC 7208 6.1: a redirect to a domain without a record is a permerror.
-                    throw SpfAbort.permerror("redirect=" + redirect.text() + " of " + domain
-                            + " names " + target + ", which has no SPF record");
-                }
-                return outcome;
-            }
-            // RFC 7208 4.7: no match and no redirect: neutral.
-            return new Outcome(SpfResult.NEUTRAL, null, record, domain);
+            return outcome;
         } finally {
             currentDomain = previousDomain;
         }
+    }
+
+    /** The body of check_host() for the current domain. */
+    private Outcome evaluate(String domain) {
+        SpfRecord record = fetchRecord(domain);
+        if (record == null) {
+            return new Outcome(SpfResult.NONE, null, null, domain);
+        }
+        for (Mechanism m : record.mechanisms()) {
+            if (trace != null) {
+                trace.term(m.written());
+            }
+            boolean matched = matches(m, domain);
+            if (trace != null) {
+                trace.matched(m.written(), matched);
+            }
+            if (matched) {
+                return new Outcome(m.qualifier().result, m.written(), record, domain);
+            }
+        }
+        MacroString redirect = record.redirect();
+        if (redirect != null) {
+            if (trace != null) {
+                trace.term("redirect=" + redirect.text());
+            }
+            countDnsTerm();
+            String target = targetDomain(redirect);
+            Outcome outcome = checkHost(target);
+            if (outcome.result() == SpfResult.NONE) {
+                // RFC 7208 6.1: a redirect to a domain without a record is a permerror.
+                throw SpfAbort.permerror("redirect=" + redirect.text() + " of " + domain
+                        + " names " + target + ", which has no SPF record");
+            }
+            return outcome;
+        }
+        // RFC 7208 4.7: no match and no redirect: neutral.
+        return new Outcome(SpfResult.NEUTRAL, null, record, domain);
     }
 
     /** RFC 7208 4.4, 4.5: the one SPF record of {@code domain}, or {@code null} for none. */
@@ -119,6 +148,9 @@ final class SpfEvaluation implements MacroValues {
         }
         if (found == null) {
             return null;
+        }
+        if (trace != null) {
+            trace.record(domain, found);
         }
         try {
             return parser.parse(found);
@@ -173,17 +205,38 @@ final class SpfEvaluation implements MacroValues {
 
     private DnsAnswer<String> txt(String name) {
         checkDeadline();
-        return DomainName.isQueryable(name) ? dns.txt(name) : DnsAnswer.nxdomain();
+        DnsAnswer<String> answer = DomainName.isQueryable(name) ? dns.txt(name) : DnsAnswer.nxdomain();
+        if (trace != null) {
+            trace.lookup("TXT", name, answer);
+        }
+        return answer;
     }
 
     private DnsAnswer<InetAddress> addresses(String name, boolean v6) {
         checkDeadline();
-        return DomainName.isQueryable(name) ? dns.addresses(name, v6) : DnsAnswer.nxdomain();
+        DnsAnswer<InetAddress> answer = DomainName.isQueryable(name) ? dns.addresses(name, v6) : DnsAnswer.nxdomain();
+        if (trace != null) {
+            trace.lookup(v6 ? "AAAA" : "A", name, answer);
+        }
+        return answer;
     }
 
     private DnsAnswer<String> mx(String name) {
         checkDeadline();
-        return DomainName.isQueryable(name) ? dns.mx(name) : DnsAnswer.nxdomain();
+        DnsAnswer<String> answer = DomainName.isQueryable(name) ? dns.mx(name) : DnsAnswer.nxdomain();
+        if (trace != null) {
+            trace.lookup("MX", name, answer);
+        }
+        return answer;
+    }
+
+    private DnsAnswer<String> ptr() {
+        checkDeadline();
+        DnsAnswer<String> answer = dns.ptr(ip);
+        if (trace != null) {
+            trace.lookup("PTR", ClientIpText.readable(ip), answer);
+        }
+        return answer;
     }
 
     /** a (RFC 7208 5.3), and each exchange of mx. */
@@ -237,8 +290,7 @@ final class SpfEvaluation implements MacroValues {
 
     /** ptr (RFC 7208 5.5): a validated PTR name at or below the target domain. */
     private boolean ptrMatches(String target) {
-        checkDeadline();
-        DnsAnswer<String> answer = dns.ptr(ip);
+        DnsAnswer<String> answer = ptr();
         if (answer.isVoid()) {
             countVoid("ptr");
             return false;
@@ -350,10 +402,9 @@ final class SpfEvaluation implements MacroValues {
      */
     private String validatedDomainName() {
         if (validatedNames == null) {
-            checkDeadline();
             List<String> confirmed = new ArrayList<>(2);
             int checked = 0;
-            for (String ptrName : dns.ptr(ip).records()) {
+            for (String ptrName : ptr().records()) {
                 if (checked++ == MAX_PTR_NAMES) {
                     break; // RFC 7208 4.6.4: names past the 10th are ignored.
                 }

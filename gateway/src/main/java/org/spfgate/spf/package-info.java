@@ -9,6 +9,9 @@
  *
  * <p>Inside: {@code SpfRecord} parses a record once (any syntax error: permerror, with the term
  * number), {@code MacroString} parses and expands macros, {@code SpfEvaluation} runs one check
- * with the RFC 7208 4.6.4 limits as named constants.
+ * with the RFC 7208 4.6.4 limits as named constants. An optional {@code SpfTrace} watches an
+ * evaluation step by step ({@code SpfTranscript} writes it down for {@code explain}); without one
+ * the evaluator pays only a null test. {@code RecordLint} finds what is wrong with a record
+ * although it may evaluate fine ({@code check --lint}).
  */
 package org.spfgate.spf;

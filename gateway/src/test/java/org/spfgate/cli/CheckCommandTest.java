@@ -11,7 +11,7 @@ import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
 
 /**
- * {@code check} as SPEC section 1 shows it, run in-process against a real DNS server on loopback
+ * {@code check} as docs/contract.md §1 describes it, run in-process against a real DNS server on loopback
  * ({@code --dns}): every output line and the exit code of each result.
  */
 class CheckCommandTest {
@@ -38,7 +38,9 @@ class CheckCommandTest {
                 .timeout("timeout.example.com")
                 .txt("broken.example.com", "v=spf1 ip4:192.0.2.0/33 -all")
                 .txt("helo.example.net", "v=spf1 ip6:2001:db8::/32 -all")
-                .txt("xn--bcher-kva.example", "v=spf1 ip4:192.0.2.0/24 -all");
+                .txt("xn--bcher-kva.example", "v=spf1 ip4:192.0.2.0/24 -all")
+                .txt("lint.example.com", "v=spf1 ip4:192.0.2.0/24 ptr include:norecord.example.com ?all")
+                .a("norecord.example.com", "192.0.2.99");
         dns = TestDnsServer.start(zone);
     }
 
@@ -201,6 +203,33 @@ class CheckCommandTest {
         check("--ip", "192.0.2.20", "--sender", "alice@example.com", "--helo", "mail.example.org");
         assertEquals(1, dns.queryCount("example.com", "TXT"));
         assertEquals(1, dns.queryCount("example.com", "MX"));
+    }
+
+    @Test
+    void lintWarnsAfterTheUsualOutputOneCodePerLineAndKeepsTheResultsExitCode() {
+        CommandLineRun r = check("--lint", "--ip", "192.0.2.7", "--sender", "gina@lint.example.com",
+                "--helo", "mail.example.org");
+        assertEquals("pass", r.out().get(0));
+        assertEquals("decided-by: ip4:192.0.2.0/24", r.out().get(2));
+        assertEquals(List.of(
+                "lint: ptr-mechanism: 'ptr' in the record of lint.example.com is slow, unreliable and ignored by some"
+                        + " receivers (SHOULD NOT be used): list the sending hosts with ip4, ip6 or a (RFC 7208 5.5)",
+                "lint: include-without-record: 'include:norecord.example.com' of lint.example.com names a domain"
+                        + " without an SPF record, a permerror for every client that reaches it: remove the include,"
+                        + " or publish a record at norecord.example.com (RFC 7208 5.2)",
+                "lint: neutral-all: '?all' in the record of lint.example.com says nothing about hosts it does not"
+                        + " list, which protects nothing: end the record with -all or ~all (RFC 7208 5.1)"),
+                r.out().subList(5, r.out().size()));
+        assertEquals(0, r.exitCode());
+    }
+
+    @Test
+    void lintOfACleanRecordPrintsNothingMore() {
+        CommandLineRun plain = check("--ip", "203.0.113.5", "--sender", "alice@example.com", "--helo", "mail.example.org");
+        CommandLineRun linted = check("--lint", "--ip", "203.0.113.5", "--sender", "alice@example.com",
+                "--helo", "mail.example.org");
+        assertEquals(plain.out(), linted.out());
+        assertEquals(1, linted.exitCode());
     }
 
     @Test

@@ -74,7 +74,7 @@ class RunCommandTest {
         assertEquals(List.of(
                 "spfgate: not starting: " + file + " has 2 errors:",
                 file + ": line 2, column 3: relay.host: missing: the internal server's host name or IP address",
-                file + ": line 4, column 5: trusted[0]: needs at least one entry in networks or hostnames"), r.err());
+                file + ": line 4, column 5: trusted[0]: needs at least one matcher: networks, hostnames, mx_of or spf_domains"), r.err());
     }
 
     @Test

@@ -30,7 +30,7 @@ class BadConfigTest {
                         """,
                         "line 2, column 3: server.colour: unknown key (expected one of: hostname, listen, max_connections,"
                                 + " max_connections_per_ip, max_message_size, max_recipients, timeouts, tls, proxy_protocol,"
-                                + " bare_line_endings, max_transactions_per_ip, listen_backlog)"),
+                                + " bare_line_endings, temp_directory, max_transactions_per_ip, listen_backlog)"),
                 bad("camelCase key is suggested in snake_case",
                         """
                         server:
@@ -166,6 +166,19 @@ class BadConfigTest {
                         """,
                         "line 1, column 28: spf.exempt_recipients[0]: not a local part: \"postmaster@example.org\""
                                 + " (write e.g. postmaster, without @domain)"),
+                bad("dkim_rescue names results; pass is never refused",
+                        """
+                        spf:
+                          dkim_rescue: [fail, pass, failed]
+                        """,
+                        "line 2, column 23: spf.dkim_rescue[1]: pass is never refused, so there is nothing to rescue (list e.g. fail)",
+                        "line 2, column 29: spf.dkim_rescue[2]: expected one of pass, fail, softfail, neutral, none, temperror,"
+                                + " permerror, got the string \"failed\""),
+                bad("dkim_rescue is a list",
+                        """
+                        spf: { dkim_rescue: fail }
+                        """,
+                        "line 1, column 21: spf.dkim_rescue: expected a list, got the string \"fail\""),
                 bad("empty domains list",
                         """
                         domains: []
@@ -213,7 +226,7 @@ class BadConfigTest {
                             networks: ["2001:db8:1::/48"]
                         """,
                         "line 2, column 5: trusted[0].name: missing: a short name for logs, metrics and headers",
-                        "line 3, column 5: trusted[1]: needs at least one entry in networks or hostnames",
+                        "line 3, column 5: trusted[1]: needs at least one matcher: networks, hostnames, mx_of or spf_domains",
                         "line 6, column 5: trusted[3].name: name \"backup-mx\" is already used by the entry at line 4",
                         "line 7, column 42: trusted[3].hostnames[1]: not a host name pattern: \"mx.*.org\" (write *.example.edu"
                                 + " for any name below example.edu, or an exact name)",
@@ -226,7 +239,34 @@ class BadConfigTest {
                             networks: []
                             hostnames: []
                         """,
-                        "line 2, column 5: trusted[0]: needs at least one entry in networks or hostnames"),
+                        "line 2, column 5: trusted[0]: needs at least one matcher: networks, hostnames, mx_of or spf_domains"),
+                bad("trusted matchers and treatment: bad mx_of and spf_domains domains, unknown treatment, no matcher",
+                        """
+                        trusted:
+                          - name: backup-mx
+                            mx_of: [example.org, "exa mple.net", 192.0.2.1, "*.example.com"]
+                            spf: throughput
+                          - name: google-forwarding
+                            spf_domains: [_spf.google.com, "_spf..example.com", "spf.example.com/24"]
+                          - name: nothing-to-match
+                            spf: through
+                          - name: empty
+                            mx_of: []
+                            spf_domains: []
+                          - name: wrong-types
+                            mx_of: example.org
+                            spf: [skip]
+                        """,
+                        "line 3, column 26: trusted[0].mx_of[1]: not a valid domain name: \"exa mple.net\"",
+                        "line 3, column 42: trusted[0].mx_of[2]: not a valid domain name: \"192.0.2.1\"",
+                        "line 3, column 53: trusted[0].mx_of[3]: not a valid domain name: \"*.example.com\"",
+                        "line 4, column 10: trusted[0].spf: expected one of skip, through, got the string \"throughput\"",
+                        "line 6, column 36: trusted[1].spf_domains[1]: not a valid domain name: \"_spf..example.com\"",
+                        "line 6, column 57: trusted[1].spf_domains[2]: not a valid domain name: \"spf.example.com/24\"",
+                        "line 7, column 5: trusted[2]: needs at least one matcher: networks, hostnames, mx_of or spf_domains",
+                        "line 9, column 5: trusted[3]: needs at least one matcher: networks, hostnames, mx_of or spf_domains",
+                        "line 13, column 12: trusted[4].mx_of: expected a list, got the string \"example.org\"",
+                        "line 14, column 10: trusted[4].spf: expected one of skip, through, got a list"),
                 bad("DNS servers must be addresses",
                         """
                         dns:
@@ -248,8 +288,8 @@ class BadConfigTest {
                         """,
                         "line 1, column 9: server: expected a mapping (keys: hostname, listen, max_connections,"
                                 + " max_connections_per_ip, max_message_size, max_recipients, timeouts, tls, proxy_protocol,"
-                                + " bare_line_endings, max_transactions_per_ip, listen_backlog), got a list",
-                        "line 2, column 6: spf: expected a mapping (keys: mode, check_helo, actions, exempt_recipients, headers),"
+                                + " bare_line_endings, temp_directory, max_transactions_per_ip, listen_backlog), got a list",
+                        "line 2, column 6: spf: expected a mapping (keys: mode, check_helo, actions, exempt_recipients, headers, dkim_rescue),"
                                 + " got the string \"report-only\""),
                 bad("duplicate key",
                         """

@@ -11,51 +11,53 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spfgate.spf.SpfResult;
 
 class ConfigLoaderTest {
 
-    /** SPEC section 2's example, verbatim. */
-    private static final String SPEC_EXAMPLE = """
+    /** The example configuration of docs/contract.md §2, every section filled in. */
+    private static final String CONTRACT_EXAMPLE = """
             server:
-              hostname: mx.example.org        # banner, our Received header, receiver= and authserv-id
-              listen: ["[::]:25"]                # one IPv6 wildcard takes IPv4 too; IPv4-mapped clients are IPv4
-              max_connections: 2000           # beyond it: 421 4.7.0
-              max_connections_per_ip: 20      # beyond it: 421 4.7.0 at the greeting
-              max_message_size: 50MB          # advertised as SIZE; beyond it: 552 5.3.4
-              max_recipients: 100             # beyond it: 452 4.5.3
+              hostname: mx.example.org
+              listen: ["[::]:25"]
+              max_connections: 2000
+              max_connections_per_ip: 20
+              max_message_size: 50MB
+              max_recipients: 100
               timeouts: { command: 5m, data: 10m }
-              tls: { certificate: /etc/spfgate/tls.crt, key: /etc/spfgate/tls.key }   # STARTTLS when set
-              proxy_protocol: []              # CIDRs of load balancers that send a PROXY v1/v2 header; empty: off
-              bare_line_endings: normalize    # normalize | reject (see section 3)
-            domains: [example.org, example.net]   # recipients we accept; anything else: 554 5.7.1 relay denied
-            relay:                            # the internal server (Exchange, Postfix); absent: deliver to directory
+              tls: { certificate: /etc/spfgate/tls.crt, key: /etc/spfgate/tls.key }
+              proxy_protocol: []
+              bare_line_endings: normalize
+            domains: [example.org, example.net]
+            relay:
               host: exchange.corp.example.org
               port: 25
-              tls: opportunistic              # none | opportunistic | required
-              verify_recipients: true         # forward each RCPT to the internal server while the client waits
+              tls: opportunistic
+              verify_recipients: true
               connections: 50
-              timeouts: { connect: 10s, command: 2m, data: 10m }   # data: also the wait for the reply to the final dot
-            deliver_to_directory: var/delivered   # only used when relay is absent
+              timeouts: { connect: 10s, command: 2m, data: 10m }
+            deliver_to_directory: var/delivered
             dns:
-              servers: []                     # empty: the system resolver; else ["10.0.0.53", "127.0.0.1:5353"]
+              servers: []
               query_timeout: 3s
-              check_timeout: 20s              # whole SPF evaluation, RFC 7208 4.6.4
+              check_timeout: 20s
             spf:
-              mode: enforce                   # enforce | report-only (stamp and count, never reject)
+              mode: enforce
               check_helo: true
               actions: { fail: reject, softfail: accept, neutral: accept, none: accept, temperror: defer, permerror: accept }
-              exempt_recipients: [postmaster, abuse]  # local parts never refused for SPF (RFC 5321 4.5.1)
+              exempt_recipients: [postmaster, abuse]
               headers: { received_spf: true, authentication_results: true }
-            trusted:                          # secondary MXes and known forwarders: SPF is not checked for them
+              dkim_rescue: []
+            trusted:
               - name: backup-mx
                 networks: [198.51.100.0/28, "2001:db8:1::/48"]
               - name: university-forwarder
-                hostnames: ["*.forward.example.edu"]  # matched by forward-confirmed reverse DNS only
+                hostnames: ["*.forward.example.edu"]
             metrics:
-              listen: 127.0.0.1:9025          # GET /metrics (Prometheus text), GET /health
+              listen: 127.0.0.1:9025
             """;
 
     @Test
@@ -65,7 +67,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theBuiltInDefaultsAreTheNewcomerSetupOfSpecSectionOne() {
+    void theBuiltInDefaultsAreTheNewcomerSetupOfTheContract() {
         GatewayConfig c = ConfigDefaults.builtIn();
         assertEquals(List.of(new HostPort("127.0.0.1", 2525)), c.server().listen());
         assertEquals(List.of("example.test"), c.domains());
@@ -80,8 +82,8 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theSpecExampleLoadsWithEveryValueAsWritten() throws Exception {
-        GatewayConfig c = ConfigLoader.parse(SPEC_EXAMPLE, "spec.yaml");
+    void theContractExampleLoadsWithEveryValueAsWritten() throws Exception {
+        GatewayConfig c = ConfigLoader.parse(CONTRACT_EXAMPLE, "contract.yaml");
 
         ServerConfig s = c.server();
         assertEquals("mx.example.org", s.hostname());
@@ -106,6 +108,7 @@ class ConfigLoaderTest {
         assertEquals(ConfigDefaults.SPF_ACTIONS, c.spf().actions());
         assertEquals(List.of("postmaster", "abuse"), c.spf().exemptRecipients());
         assertEquals(new SpfConfig.Headers(true, true), c.spf().headers());
+        assertEquals(Set.of(), c.spf().dkimRescue());
 
         assertEquals(List.of(
                 new TrustedEntry("backup-mx", List.of(Cidr.parse("198.51.100.0/28"), Cidr.parse("2001:db8:1::/48")), List.of()),
@@ -124,6 +127,14 @@ class ConfigLoaderTest {
                 SpfResult.NONE, SpfConfig.Action.ACCEPT,
                 SpfResult.TEMPERROR, SpfConfig.Action.DEFER,
                 SpfResult.PERMERROR, SpfConfig.Action.ACCEPT), ConfigDefaults.SPF_ACTIONS);
+    }
+
+    @Test
+    void dkimRescueListsResultsAndIsOffByDefault() throws Exception {
+        assertEquals(Set.of(), ConfigDefaults.builtIn().spf().dkimRescue());
+        GatewayConfig c = ConfigLoader.parse("spf: { dkim_rescue: [fail, SoftFail, fail] }\n", "test.yaml");
+        assertEquals(Set.of(SpfResult.FAIL, SpfResult.SOFTFAIL), c.spf().dkimRescue());
+        assertEquals(Set.of(), ConfigLoader.parse("spf: { dkim_rescue: }\n", "test.yaml").spf().dkimRescue());
     }
 
     @Test

@@ -47,7 +47,10 @@ class ExampleConfigFilesTest {
     void theExchangeExampleRelaysAndTrustsTheBackupMx() throws ConfigException {
         GatewayConfig c = ConfigLoader.load(CONFIG_DIR.resolve("exchange-relay.yaml"));
         assertEquals("exchange.corp.example.org", c.relay().host());
-        assertEquals(List.of("backup-mx", "university-forwarder"), c.trusted().stream().map(TrustedEntry::name).toList());
+        assertEquals(List.of("backup-mx", "google-forwarding", "university-forwarder"),
+                c.trusted().stream().map(TrustedEntry::name).toList());
+        assertEquals(TrustedEntry.Treatment.THROUGH, c.trusted().get(0).spf());
+        assertEquals(List.of("_spf.google.com"), c.trusted().get(1).spfDomains());
     }
 
     @Test

@@ -42,7 +42,7 @@ class ContainerFilesTest {
         assertTrue(finalName.find(), "gateway/pom.xml sets the jar's name");
         assertFalse(pom.contains("<shadedArtifactAttached>true"), "the shaded jar replaces the main jar");
         String builtJar = "gateway/target/" + finalName.group(1) + ".jar";
-        assertEquals("gateway/target/spfgate.jar", builtJar, "the jar SPEC section 1 names");
+        assertEquals("gateway/target/spfgate.jar", builtJar, "the jar docs/contract.md §1 names");
 
         Dockerfile docker = dockerfile();
         assertEquals(1, docker.lastStage(), "two stages: build and runtime");

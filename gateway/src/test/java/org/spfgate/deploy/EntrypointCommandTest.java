@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
+import org.spfgate.testhost.FreePort;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.wiser.Wiser;
 
@@ -59,8 +59,8 @@ class EntrypointCommandTest {
                     .hostName("internal.test").insertReceivedHeaders(false).maxMessageSize(10_000_000));
             internal.start();
             try {
-                int smtpPort = freePort();
-                int metricsPort = freePort();
+                int smtpPort = FreePort.onLoopback();
+                int metricsPort = FreePort.onLoopback();
                 String yaml = Files.readString(REPO.resolve("docker/spfgate.yaml"));
                 yaml = replaceOnce(yaml, "listen: [\"[::]:25\"]", "listen: [\"127.0.0.1:" + smtpPort + "\"]");
                 yaml = replaceOnce(yaml, "host: postfix", "host: 127.0.0.1");
@@ -126,11 +126,5 @@ class EntrypointCommandTest {
         int at = text.indexOf(from);
         assertTrue(at >= 0 && text.indexOf(from, at + 1) < 0, "docker/spfgate.yaml has exactly one '" + from + "'");
         return text.substring(0, at) + to + text.substring(at + from.length());
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -2,7 +2,6 @@ package org.spfgate.dialog;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.spfgate.dialog.Dialogs.DATA;
 import static org.spfgate.dialog.Dialogs.HELO;
 import static org.spfgate.dialog.Dialogs.RCPT_TO_BOB;
@@ -21,9 +20,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spfgate.testhost.ThirdPartyTools;
 
 /**
- * SPEC section 3: the internal server receives our headers and then the client's message, byte
+ * docs/contract.md §3 (bytes unchanged): the internal server receives our headers and then the client's message, byte
  * for byte (after SMTP dot-unstuffing), so a DKIM signature that verified before still verifies.
  */
 class ByteExactnessTest {
@@ -98,8 +98,8 @@ class ByteExactnessTest {
 
     @Test
     void dkimSignatureMadeBeforeTheGatewayStillVerifiesAfterIt(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isExecutable(PYTHON) && run(dir, "import dkim", new byte[0]).exit == 0,
-                "needs Debian's python3-dkim (the CI installs it)");
+        ThirdPartyTools.require(PYTHON.toString());
+        ThirdPartyTools.require(run(dir, "import dkim", new byte[0]).exit == 0, "python3 module dkim (Debian's python3-dkim)");
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         KeyPair keys = generator.generateKeyPair();

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * SMTPUTF8 and 8BITMIME are never downgraded (SPEC section 3), and the metrics move exactly as
- * the SMTP dialog says they should (SPEC section 6).
+ * SMTPUTF8 and 8BITMIME are never downgraded (RFC 6531 3.4; docs/contract.md §3), and the metrics move
+ * exactly as the SMTP dialog says they should (docs/contract.md §6).
  */
 class ExtensionsAndMetricsDialogTest {
 
@@ -116,7 +116,7 @@ class ExtensionsAndMetricsDialogTest {
     }
 
     /** The change of one series between two scrapes of the Prometheus text. */
-    private static double delta(String before, String after, String series) {
+    static double delta(String before, String after, String series) {
         return value(after, series) - value(before, series);
     }
 

@@ -1,12 +1,14 @@
 package org.spfgate.dialog;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.spfgate.config.ConfigLoader;
 import org.spfgate.config.GatewayConfig;
@@ -15,6 +17,8 @@ import org.spfgate.config.ServerConfig;
 import org.spfgate.Gateway;
 import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
+import org.spfgate.testhost.LogFile;
+import org.spfgate.testhost.TemporaryDirectory;
 
 /**
  * The real gateway on 127.0.0.1 with everything it talks to real as well: the test DNS server
@@ -30,10 +34,13 @@ final class GatewayUnderTest implements AutoCloseable {
     final InternalMailServer internal;
     final Gateway gateway;
     final Path logFile;
-    private final Path directory;
+    /** The YAML the gateway was configured from (for {@code explain --config}). */
+    final Path configFile;
+    private final TemporaryDirectory directory;
 
     private GatewayUnderTest(Builder b) throws Exception {
-        directory = Files.createTempDirectory("spfgate-dialog");
+        directory = new TemporaryDirectory("spfgate-dialog");
+        Files.createDirectories(directory.resolve("held"));
         logFile = directory.resolve("decisions.log");
         dns = TestDnsServer.start(b.zone);
         internal = new InternalMailServer();
@@ -56,19 +63,21 @@ final class GatewayUnderTest implements AutoCloseable {
                   max_recipients: %d
                   timeouts: { command: %s, data: %s, write: %s, session: %s }
                   bare_line_endings: %s
+                  temp_directory: "%s"
                   %s
                 domains: [ours.test, example.org]
                 %s
                 deliver_to_directory: "%s"
                 dns:
                   servers: ["127.0.0.1:%d"]
-                  query_timeout: 300ms
-                  check_timeout: 2s
+                  query_timeout: 1s
+                  check_timeout: 3s
                 spf:
                   mode: %s
                   check_helo: %s
                   actions: { fail: reject, softfail: accept, neutral: accept, none: accept, temperror: defer, permerror: accept }
                   exempt_recipients: [postmaster, abuse]
+                  dkim_rescue: %s
                 %s
                 metrics:
                   listen: null
@@ -76,9 +85,15 @@ final class GatewayUnderTest implements AutoCloseable {
                   file: "%s"
                   format: text
                 """.formatted(HOSTNAME, b.maxConnections, b.maxConnectionsPerIp, b.maxMessageSize, b.maxRecipients,
-                b.commandTimeout, b.dataTimeout, b.writeTimeout, b.sessionTimeout, b.bareLineEndings, String.join("\n  ", b.serverKeys), relay, directory.resolve("delivered"), dns.port(), b.mode, b.checkHelo,
-                b.trusted, logFile);
-        gateway = Gateway.start(onAnyFreePort(ConfigLoader.parse(yaml, "dialog test")));
+                b.commandTimeout, b.dataTimeout, b.writeTimeout, b.sessionTimeout, b.bareLineEndings, heldDirectory(),
+                String.join("\n  ", b.serverKeys), relay, directory.resolve("delivered"),
+                dns.port(), b.mode, b.checkHelo, b.dkimRescue, b.trusted, logFile);
+        configFile = directory.resolve("spfgate.yaml");
+        Files.writeString(configFile, yaml, StandardCharsets.UTF_8);
+        GatewayConfig config = ConfigLoader.parse(yaml, "dialog test");
+        gateway = new Gateway(b.alsoIpv6 ? onFreePorts(config, "127.0.0.1", "::1") : onAnyFreePort(config), null,
+                b.dnsClock);
+        gateway.start();
     }
 
     /** The config refuses port 0 (an operator never means it); tests need any free port. */
@@ -108,7 +123,7 @@ final class GatewayUnderTest implements AutoCloseable {
                   tls: { certificate: "%s", key: "%s" }
                 domains: [ours.test]
                 relay: { host: 127.0.0.1, port: %d, tls: none, connections: %d }
-                dns: { servers: ["127.0.0.1:%d"], query_timeout: 300ms }
+                dns: { servers: ["127.0.0.1:%d"], query_timeout: 1s }
                 metrics: { listen: null }
                 log: { file: "%s" }
                 """.formatted(HOSTNAME, pem[0], pem[1], internal.port(), relayConnections, dns.port(), log),
@@ -125,6 +140,18 @@ final class GatewayUnderTest implements AutoCloseable {
 
     SmtpClient connect() throws IOException {
         return SmtpClient.connect(address());
+    }
+
+    /** A client from ::1 (the gateway must have been built with {@link Builder#alsoOnIpv6()}). */
+    SmtpClient connectOverIpv6() throws IOException {
+        return SmtpClient.connect(gateway.smtpAddresses().stream()
+                .filter(a -> a.getAddress() instanceof Inet6Address).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no IPv6 listener: use alsoOnIpv6()")));
+    }
+
+    /** {@code server.temp_directory}: where held messages too large for memory go. */
+    Path heldDirectory() {
+        return directory.resolve("held");
     }
 
     Path deliveredDirectory() {
@@ -166,19 +193,7 @@ final class GatewayUnderTest implements AutoCloseable {
 
     /** Waits (briefly) for a decision-log line matching {@code test}; returns it, or fails listing the log. */
     String awaitLogLine(java.util.function.Predicate<String> test) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (true) {
-            List<String> lines = logLines();
-            for (String line : lines) {
-                if (test.test(line)) {
-                    return line;
-                }
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("no matching decision-log line in:\n" + String.join("\n", lines));
-            }
-            Thread.sleep(10);
-        }
+        return new LogFile(logFile).awaitLine(test, Duration.ofSeconds(5));
     }
 
     @Override
@@ -186,6 +201,7 @@ final class GatewayUnderTest implements AutoCloseable {
         gateway.close();
         internal.close();
         dns.close();
+        directory.close();
     }
 
     static final class Builder {
@@ -198,6 +214,7 @@ final class GatewayUnderTest implements AutoCloseable {
         private String mode = "enforce";
         private boolean checkHelo = true;
         private String trusted = "trusted: []";
+        private String dkimRescue = "[]";
         /** -1: the internal server; -2: no relay (directory delivery); else that port. */
         private int relayPort = -1;
         private String relayDataTimeout = "2s";
@@ -206,9 +223,17 @@ final class GatewayUnderTest implements AutoCloseable {
         private String writeTimeout = "10s";
         private String sessionTimeout = "10m";
         private final List<String> serverKeys = new java.util.ArrayList<>();
+        private boolean alsoIpv6;
+        private LongSupplier dnsClock = System::nanoTime;
 
         private Builder(TestZone zone) {
             this.zone = zone;
+        }
+
+        /** {@code spf.dkim_rescue}, e.g. {@code [fail]}. */
+        Builder dkimRescue(String results) {
+            dkimRescue = results;
+            return this;
         }
 
         Builder maxConnectionsPerIp(int n) {
@@ -284,6 +309,18 @@ final class GatewayUnderTest implements AutoCloseable {
 
         Builder relayDataTimeout(String duration) {
             relayDataTimeout = duration;
+            return this;
+        }
+
+        /** Listens on ::1 as well as on 127.0.0.1. */
+        Builder alsoOnIpv6() {
+            alsoIpv6 = true;
+            return this;
+        }
+
+        /** The clock DNS answers (and trusted mx_of sets) age by: a test moves it instead of waiting. */
+        Builder dnsClock(LongSupplier nanoClock) {
+            dnsClock = nanoClock;
             return this;
         }
 

@@ -23,6 +23,7 @@ import org.spfgate.relay.DownstreamTransaction;
 import org.spfgate.relay.Envelope;
 import org.spfgate.relay.Reply;
 import org.spfgate.testdns.TestDnsServer;
+import org.spfgate.testhost.TemporaryDirectory;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
@@ -283,7 +284,7 @@ class HardeningDialogTest {
      */
     private static final class BrokenGateway implements AutoCloseable {
         final TestDnsServer dns = TestDnsServer.start(Zones.standard());
-        final Path directory = Files.createTempDirectory("spfgate-hardening");
+        final TemporaryDirectory directory = new TemporaryDirectory("spfgate-hardening");
         final Broken downstream;
         final Gateway gateway;
 
@@ -315,6 +316,7 @@ class HardeningDialogTest {
         public void close() {
             gateway.close();
             dns.close();
+            directory.close();
         }
     }
 

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
@@ -35,6 +37,7 @@ final class InternalMailServer implements AutoCloseable {
     private final List<String> recipientsSeen = new CopyOnWriteArrayList<>();
     private final AtomicInteger queueIds = new AtomicInteger(1000);
     private final CountDownLatch released = new CountDownLatch(1);
+    private final Semaphore messagesRead = new Semaphore(0);
     volatile AfterData afterData = AfterData.ACCEPT;
     /** How long DATA waits before answering (to test a DATA in flight during shutdown). */
     volatile long dataDelayMillis;
@@ -56,6 +59,14 @@ final class InternalMailServer implements AutoCloseable {
 
     List<Delivery> deliveries() {
         return List.copyOf(deliveries);
+    }
+
+    /**
+     * Waits until the server has read one more message up to its final dot (and is about to
+     * answer it, after {@link #dataDelayMillis}): the message is then with the internal server.
+     */
+    boolean awaitMessageRead(java.time.Duration timeout) throws InterruptedException {
+        return messagesRead.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Every RCPT address the gateway sent, accepted or not. */
@@ -85,6 +96,7 @@ final class InternalMailServer implements AutoCloseable {
             @Override
             public String data(InputStream data) throws RejectException, IOException {
                 byte[] bytes = data.readAllBytes();
+                messagesRead.release();
                 if (dataDelayMillis > 0) {
                     sleep(dataDelayMillis);
                 }

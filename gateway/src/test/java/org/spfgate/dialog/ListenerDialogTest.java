@@ -105,13 +105,13 @@ class ListenerDialogTest {
             idle.script(HELO);
             busy.script(READY_FOR_MESSAGE);
             busy.sendMessage("Subject: in flight\r\n\r\nbody\r\n");
-            Thread.sleep(300); // the message is with the internal server now
+            assertTrue(gw.internal.awaitMessageRead(Duration.ofSeconds(10)), "the message is with the internal server");
             var address = gw.address();
             CompletableFuture<Void> shutdown = CompletableFuture.runAsync(() -> gw.gateway.shutdown(Duration.ofSeconds(10)));
-            Thread.sleep(200);
-            // new clients are refused by the kernel, idle ones told 421
-            assertThrows(ConnectException.class, () -> SmtpClient.connect(address));
+            // idle clients are told 421 (once the gateway has stopped accepting), new ones are
+            // refused by the kernel
             idle.expectLine("421 4.3.2 Service shutting down, try again later");
+            assertThrows(ConnectException.class, () -> SmtpClient.connect(address));
             // the transaction in flight completes with the internal server's 250
             busy.expectLine("250 2.0.0 Ok: queued as Q...");
             busy.send("MAIL FROM:<alice@sender.test>");
@@ -134,7 +134,7 @@ class ListenerDialogTest {
             slow.sendRaw("Subject: never finished\r\n\r\nhalf a body\r\n");
             gw.gateway.shutdown(Duration.ofMillis(300));
             assertTrue(slow.closedByServer());
-            Thread.sleep(300);
+            assertTrue(gw.gateway.awaitTermination(Duration.ofSeconds(10)), "every session has ended");
             assertEquals(0, gw.internal.deliveries().size());
         }
     }

@@ -95,6 +95,7 @@ class SmugglingDialogTest {
         try (SmtpClient c = gw.connect()) {
             c.script(READY_FOR_MESSAGE);
             c.sendRaw("Subject: split\r\n\r\nline\r\n.");
+            // pacing the input, not waiting for a result: each piece arrives on its own
             Thread.sleep(100);
             c.sendRaw("\r");
             Thread.sleep(100);

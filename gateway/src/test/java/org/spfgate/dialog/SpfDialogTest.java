@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SMTP dialogs against the real listener, SPF evaluated against the test DNS server, mail
- * relayed to a real internal server (SPEC sections 3 and 5).
+ * relayed to a real internal server (docs/contract.md §3 and §5).
  */
 class SpfDialogTest {
 
@@ -78,7 +78,7 @@ class SpfDialogTest {
         assertTrue(text.contains("identity=mailfrom"), text);
         assertTrue(text.contains("client-ip=127.0.0.1"), text);
         assertTrue(text.endsWith("\r\n" + MESSAGE), text);
-        // SPEC section 7: one line with client, HELO, envelope, SPF and mechanism, outcome, reply,
+        // docs/contract.md §7: one line with client, HELO, envelope, SPF and mechanism, outcome, reply,
         // the internal server's queue id and the time taken
         String line = gw.awaitLogLine(l -> l.contains("from=<alice@sender.test>") && l.contains("status=relayed"));
         String queueId = line.replaceAll(".* downstream_id=(Q\\d+) .*", "$1");

@@ -47,11 +47,13 @@ class TrustAndStampDialogTest {
             String text = deliverForgedSender(gw);
             assertTrue(text.startsWith("Authentication-Results: mx.gateway.test; spf=none"), text);
             assertTrue(text.replace("\r\n ", " ").contains(
-                    "(mx.gateway.test: 127.0.0.1 is trusted relay backup-mx; SPF not checked)"), text);
+                    "(mx.gateway.test: 127.0.0.1 is trusted relay backup-mx; SPF not checked; matched by networks"
+                            + " 127.0.0.0/8)"), text);
             assertFalse(text.contains("Received-SPF:"), text);
             assertTrue(text.contains("\r\nReceived: from relay1.forward.test"), text);
             List<String> log = gw.awaitLogLines(1);
-            assertTrue(log.get(0).contains("trusted=backup-mx") && log.get(0).contains("status=relayed")
+            assertTrue(log.get(0).contains("trusted=backup-mx trusted_by=networks via=skip")
+                    && log.get(0).contains("status=relayed")
                     && !log.get(0).contains(" spf="), log.get(0));
             assertTrue(gw.gateway.metrics().scrape().contains("spfgate_trusted_total{name=\"backup-mx\"} 1.0"),
                     "the skip is counted");
@@ -66,7 +68,8 @@ class TrustAndStampDialogTest {
         try (GatewayUnderTest gw = GatewayUnderTest.with(zone)
                 .trusted("trusted: [{name: university-forwarder, hostnames: [\"*.forward.test\"]}]").start()) {
             String text = deliverForgedSender(gw);
-            assertTrue(text.replace("\r\n ", " ").contains("is trusted relay university-forwarder; SPF not checked"), text);
+            assertTrue(text.replace("\r\n ", " ").contains("is trusted relay university-forwarder; SPF not checked;"
+                    + " matched by hostnames relay1.forward.test)"), text);
             assertFalse(text.contains("Received-SPF:"), text);
             List<String> log = gw.awaitLogLines(1);
             assertTrue(log.get(0).contains("client=relay1.forward.test[127.0.0.1]")

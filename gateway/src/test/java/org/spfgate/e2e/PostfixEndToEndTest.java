@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +20,9 @@ import org.spfgate.config.ConfigLoader;
 import org.spfgate.Gateway;
 import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
+import org.spfgate.testhost.FreePort;
+import org.spfgate.testhost.LogFile;
+import org.spfgate.testhost.ThirdPartyTools;
 
 /**
  * The whole path with third-party programs at both ends, as an administrator would run it:
@@ -29,7 +31,8 @@ import org.spfgate.testdns.TestZone;
  * made and checked by Debian's python3-dkim proves that the bytes arrived unchanged.
  *
  * <p>Postfix, swaks and python3-dkim are installed by {@code .ci/run}; under CI their absence is
- * a failure, on a developer machine the test is skipped with a message.
+ * a failure, on a developer machine the test is skipped with a message. Postfix runs from a
+ * directory of this test's own: the machine's {@code /etc/postfix} is only read.
  */
 class PostfixEndToEndTest {
 
@@ -38,19 +41,22 @@ class PostfixEndToEndTest {
     private static PostfixInternalServer postfix;
     private static TestDnsServer dns;
     private static Gateway gateway;
+    private static LogFile decisions;
 
     @TempDir
     static Path work;
 
     @BeforeAll
     static void startEverything() throws Exception {
-        ThirdPartyTools.require("/usr/sbin/postfix", "/usr/bin/swaks", "/usr/bin/dknewkey", PYTHON);
-        postfix = PostfixInternalServer.start("ours.test");
+        ThirdPartyTools.require(PostfixInternalServer.programs());
+        ThirdPartyTools.require("/usr/bin/swaks", "/usr/bin/dknewkey", PYTHON);
+        postfix = PostfixInternalServer.start(work, "ours.test");
+        decisions = new LogFile(work.resolve("decisions.log"));
         dns = TestDnsServer.start(new TestZone()
                 .txt("sender.test", "v=spf1 ip4:127.0.0.1 -all")
                 .txt("forged.test", "v=spf1 ip4:192.0.2.0/24 -all")
                 .a("mail.sender.test", "127.0.0.1"));
-        int smtpPort = freePort();
+        int smtpPort = FreePort.onLoopback();
         gateway = Gateway.start(ConfigLoader.parse("""
                 server:
                   hostname: mx.ours.test
@@ -66,7 +72,9 @@ class PostfixEndToEndTest {
                   query_timeout: 1s
                 metrics:
                   listen: null
-                """.formatted(smtpPort, postfix.port(), dns.port()), "postfix end-to-end test"));
+                log:
+                  file: "%s"
+                """.formatted(smtpPort, postfix.port(), dns.port(), decisions.path()), "postfix end-to-end test"));
     }
 
     @AfterAll
@@ -115,7 +123,7 @@ class PostfixEndToEndTest {
         assertTrue(swaks.contains("<-  250 2.0.0 Ok: queued as"), "Postfix's own 250 reaches the client:\n" + swaks);
 
         List<Path> delivered = postfix.awaitDelivered(1, Duration.ofSeconds(30));
-        assertEquals(1, delivered.size(), () -> "one message in the Maildir; Postfix log:\n" + log());
+        assertEquals(1, delivered.size(), () -> "one message in the Maildir; Postfix log:\n" + postfix.log());
         // Maildir files use LF line endings: compare in that form.
         String mail = Files.readString(delivered.get(0), StandardCharsets.UTF_8);
         // swaks ends DATA with CRLF "." CRLF after the file's own final CRLF, so the message it
@@ -130,7 +138,7 @@ class PostfixEndToEndTest {
         int spf = prepended.indexOf("Received-SPF: pass (mx.ours.test: domain of alice@sender.test designates 127.0.0.1 as permitted sender)");
         int received = prepended.indexOf("by mx.ours.test (spfgate)");
         assertTrue(ar >= 0 && spf > ar && received > spf,
-                "our three headers, in SPEC order, below Postfix's own:\n" + prepended);
+                "our three headers, in the order of docs/contract.md §5, below Postfix's own:\n" + prepended);
 
         byte[] asOnTheWire = mail.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
         String verdict = new String(run(List.of(PYTHON, tool.toString(), "verify", key + ".dns"), asOnTheWire),
@@ -148,16 +156,11 @@ class PostfixEndToEndTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertTrue(out.contains("<** 550 5.7.23 "), "SPF fail refused at RCPT:\n" + out);
-        Thread.sleep(500);
+        // The decision-log line is written once the gateway is done with the transaction: no
+        // DATA went to Postfix, so nothing can arrive in its Maildir after it.
+        decisions.awaitLine(l -> l.contains("from=<ceo@forged.test>") && l.contains("status=rejected"),
+                Duration.ofSeconds(10));
         assertEquals(before, postfix.delivered().size(), "nothing delivered, nothing bounced");
-    }
-
-    private static String log() {
-        try {
-            return postfix.log();
-        } catch (IOException e) {
-            return e.toString();
-        }
     }
 
     private static Path toolScript() throws IOException {
@@ -166,12 +169,6 @@ class PostfixEndToEndTest {
             Files.write(tool, in.readAllBytes());
         }
         return tool;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** Runs a program, feeding {@code stdin}; returns its standard output; fails on a non-zero exit. */

@@ -1,93 +1,147 @@
 package org.spfgate.e2e;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.spfgate.testhost.FreePort;
+import org.spfgate.testhost.LogFile;
 
 /**
  * A private Postfix instance (Debian's package) on a loopback port, standing in for the
  * organisation's internal server: it accepts mail for one domain and delivers every recipient
- * into one Maildir under its own directory. Needs root (Postfix's master runs as root and drops
- * privileges) and {@code postfix} installed; {@code .ci/run} installs it.
+ * into one Maildir. {@link #startBackupMx} makes one that plays the organisation's backup MX
+ * instead: it accepts mail for the domain from anyone and relays it to a relayhost. Everything it has — {@code main.cf}, {@code master.cf}, queue, data, Maildir,
+ * log — lives in a directory the test gives it, so several test runs can have one each at once.
  *
- * <p>Postfix only runs a non-default config directory that the default instance's
- * {@code main.cf} lists in {@code alternate_config_directories}; with Debian's "No
- * configuration" install there is no default {@code main.cf}, so we write a minimal one.
+ * <p>It runs Postfix's {@code master(8)} directly ({@code master -c DIR -d}) rather than
+ * {@code postfix start}: master reads only the configuration directory it is given, so the
+ * machine's own {@code /etc/postfix/main.cf} is neither needed nor read nor written, whatever it
+ * says (a multi-instance setup's {@code alternate_config_directories}, or no file at all). The
+ * queue directories that {@code postfix start} would create are created here, with the owners
+ * {@code postfix-files} gives them. Needs root (master runs as root and drops privileges).
  */
 final class PostfixInternalServer implements AutoCloseable {
 
-    /** Fixed, so that the default instance's alternate_config_directories can name it. */
-    static final Path DIR = Path.of("/tmp/spfgate-postfix-e2e");
-    private static final Path DEFAULT_MAIN_CF = Path.of("/etc/postfix/main.cf");
+    static final String MASTER = "/usr/lib/postfix/sbin/master";
+    /** master(8) runs in a session of its own so that, on SIGTERM, it can stop its process group. */
+    private static final String SETSID = "/usr/bin/setsid";
+    private static final String MASTER_CF = "/etc/postfix/master.cf";
+    /** Queue directories Postfix's daemons write to, owned by the mail owner, mode 700. */
+    private static final List<String> PRIVATE_QUEUES = List.of("active", "bounce", "corrupt", "defer",
+            "deferred", "flush", "hold", "incoming", "private", "saved", "trace");
 
+    private final Path dir;
     private final int port;
-    private final Path maildirNew = DIR.resolve("mail/Maildir/new");
+    private final Process master;
 
-    private PostfixInternalServer(int port) {
+    private PostfixInternalServer(Path dir, int port, Process master) {
+        this.dir = dir;
         this.port = port;
+        this.master = master;
     }
 
-    static boolean installed() {
-        return Files.isExecutable(Path.of("/usr/sbin/postfix"));
+    /** Programs {@link #start} needs, for {@code ThirdPartyTools.require}. */
+    static String[] programs() {
+        return new String[] {MASTER, SETSID};
     }
 
-    static PostfixInternalServer start(String domain) throws IOException, InterruptedException {
-        int port = freePort();
-        run("/usr/sbin/postfix", "-c", DIR.toString(), "stop"); // a leftover from an earlier run
-        deleteTree(DIR);
-        Files.createDirectories(DIR.resolve("queue"));
-        Files.createDirectories(DIR.resolve("data"));
-        Files.createDirectories(DIR.resolve("mail"));
-        allowAlternateConfigDirectory();
-        UserPrincipalLookupService users = DIR.getFileSystem().getUserPrincipalLookupService();
-        Files.setOwner(DIR.resolve("data"), users.lookupPrincipalByName("postfix"));
-        run("chown", "65534:65534", DIR.resolve("mail").toString());
+    /**
+     * Starts an instance in {@code tempDir/postfix} on a free loopback port, delivering mail for
+     * {@code domain}. {@code tempDir} is a temporary directory of the test's own (JUnit's
+     * {@code @TempDir}); it is made traversable by other users (mode 711), since Postfix's
+     * daemons run as {@code postfix} and deliver as {@code nobody}.
+     */
+    static PostfixInternalServer start(Path tempDir, String domain) throws IOException, InterruptedException {
+        Path mail = tempDir.resolve("postfix").resolve("mail");
+        return start(tempDir, "postfix", List.of(
+                "myhostname = internal." + domain,
+                "mynetworks = 127.0.0.0/8",
+                "virtual_mailbox_domains = " + domain,
+                "virtual_mailbox_base = " + mail,
+                "virtual_mailbox_maps = static:Maildir/",
+                "virtual_uid_maps = static:65534",
+                "virtual_gid_maps = static:65534"));
+    }
 
-        String master = Files.readString(Path.of("/etc/postfix/master.cf"))
+    /**
+     * Starts an instance in {@code tempDir/postfix-backup} that plays a backup MX for
+     * {@code domain}: it accepts mail for it from any client, without any SPF check of its own,
+     * queues it, and relays it to {@code relayhost} ({@code [127.0.0.1]:port}: no DNS) from
+     * 127.0.0.1. No reverse lookups: its Received field says {@code (unknown [IP])}.
+     */
+    static PostfixInternalServer startBackupMx(Path tempDir, String domain, String relayhost)
+            throws IOException, InterruptedException {
+        return start(tempDir, "postfix-backup", List.of(
+                "myhostname = backup." + domain,
+                "mynetworks = 127.0.0.1/32",
+                "relay_domains = " + domain,
+                "relayhost = " + relayhost,
+                "smtp_bind_address = 127.0.0.1",
+                "smtpd_peername_lookup = no",
+                "smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination"));
+    }
+
+    /** {@code role}: the main.cf settings that make it an internal server or a backup MX. */
+    private static PostfixInternalServer start(Path tempDir, String name, List<String> role)
+            throws IOException, InterruptedException {
+        Files.setPosixFilePermissions(tempDir, PosixFilePermissions.fromString("rwx--x--x"));
+        Path dir = Files.createDirectory(tempDir.resolve(name));
+        int port = FreePort.onLoopback();
+        Path queue = dir.resolve("queue");
+        Path data = dir.resolve("data");
+        Path mail = dir.resolve("mail");
+        Files.createDirectories(queue.resolve("pid"));
+        Files.createDirectories(data);
+        Files.createDirectories(mail);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        createQueueDirectories(queue, data);
+        Files.setOwner(mail, users(dir).lookupPrincipalByName("nobody"));
+
+        // Debian's master.cf runs several services chrooted into the queue directory, which would
+        // need copies of /etc files there; a test instance runs them all unchrooted.
+        String masterCf = Files.readString(Path.of(MASTER_CF))
+                .replaceAll("(?m)^(\\S+\\s+(?:inet|unix|unix-dgram|fifo|pass)\\s+\\S+\\s+\\S+\\s+)\\S+", "$1n")
                 .replaceFirst("(?m)^smtp\\s+inet\\s.*$", "127.0.0.1:" + port + " inet n - n - - smtpd");
-        Files.writeString(DIR.resolve("master.cf"), master);
-        Files.writeString(DIR.resolve("main.cf"), String.join("\n",
+        Files.writeString(dir.resolve("master.cf"), masterCf);
+        Files.writeString(dir.resolve("main.cf"), String.join("\n",
                 "compatibility_level = 3.6",
-                "queue_directory = " + DIR.resolve("queue"),
-                "data_directory = " + DIR.resolve("data"),
+                "queue_directory = " + queue,
+                "data_directory = " + data,
                 "mail_owner = postfix",
                 "inet_interfaces = 127.0.0.1",
                 "inet_protocols = ipv4",
-                "myhostname = internal." + domain,
                 "mydestination =",
-                "mynetworks = 127.0.0.0/8",
                 "alias_maps =",
                 "alias_database =",
                 "smtputf8_enable = yes",
-                "virtual_mailbox_domains = " + domain,
-                "virtual_mailbox_base = " + DIR.resolve("mail"),
-                "virtual_mailbox_maps = static:Maildir/",
-                "virtual_uid_maps = static:65534",
-                "virtual_gid_maps = static:65534",
-                // Logging to a file avoids needing syslog; postfix check insists on the prefix.
-                "maillog_file = " + DIR.resolve("maillog"),
-                "maillog_file_prefixes = " + DIR,
+                String.join("\n", role),
+                // Logging to a file avoids needing syslog; Postfix insists on the prefix.
+                "maillog_file = " + dir.resolve("maillog"),
+                "maillog_file_prefixes = " + dir,
                 // Never look anything up outside loopback: bounces to senders are not wanted here.
                 "notify_classes =",
                 "bounce_queue_lifetime = 0",
                 "disable_dns_lookups = yes",
                 "smtp_dns_support_level = disabled",
                 ""));
-        run("/usr/sbin/postfix", "-c", DIR.toString(), "start");
-        PostfixInternalServer server = new PostfixInternalServer(port);
-        server.awaitListening(Duration.ofSeconds(20));
+        Process master = new ProcessBuilder(SETSID, MASTER, "-c", dir.toString(), "-d")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("master.out").toFile()).start();
+        PostfixInternalServer server = new PostfixInternalServer(dir, port, master);
+        try {
+            server.awaitStarted(Duration.ofSeconds(30));
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
         return server;
     }
 
@@ -108,6 +162,7 @@ final class PostfixInternalServer implements AutoCloseable {
     }
 
     List<Path> delivered() throws IOException {
+        Path maildirNew = dir.resolve("mail/Maildir/new");
         if (!Files.isDirectory(maildirNew)) {
             return List.of();
         }
@@ -116,77 +171,67 @@ final class PostfixInternalServer implements AutoCloseable {
         }
     }
 
-    String log() throws IOException {
-        Path log = DIR.resolve("maillog");
-        return Files.exists(log) ? Files.readString(log) : "";
+    /** Postfix's log so far. */
+    String log() {
+        return new LogFile(dir.resolve("maillog")).text();
     }
 
+    /**
+     * SIGTERM to master, which passes it to every Postfix process it started; returns when all of
+     * them have exited, so that nothing writes into the directory afterwards.
+     */
     @Override
     public void close() throws IOException, InterruptedException {
-        run("/usr/sbin/postfix", "-c", DIR.toString(), "stop");
-    }
-
-    private void awaitListening(Duration timeout) throws InterruptedException, IOException {
-        Instant end = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(end)) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new IOException("Postfix did not listen on 127.0.0.1:" + port + "; log:\n" + log());
-    }
-
-    private static void allowAlternateConfigDirectory() throws IOException {
-        String line = "alternate_config_directories = " + DIR;
-        if (!Files.exists(DEFAULT_MAIN_CF)) {
-            Files.writeString(DEFAULT_MAIN_CF, "# written by spfgate's tests: lets them run a private instance\n"
-                    + "compatibility_level = 3.6\n" + line + "\n");
-            return;
-        }
-        String existing = Files.readString(DEFAULT_MAIN_CF);
-        if (!existing.contains(DIR.toString())) {
-            if (existing.contains("alternate_config_directories")) {
-                throw new IOException(DEFAULT_MAIN_CF + " sets alternate_config_directories without " + DIR);
-            }
-            Files.writeString(DEFAULT_MAIN_CF, existing + "\n" + line + "\n");
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " hung");
-        }
-        if (p.exitValue() != 0 && !List.of(command).contains("stop")) {
-            throw new IOException(String.join(" ", command) + " failed (" + p.exitValue() + "): " + out);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        List<Path> all = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(all::add);
-        }
-        for (Path p : all) {
+        List<ProcessHandle> processes = new java.util.ArrayList<>(master.descendants().toList());
+        processes.add(master.toHandle());
+        master.destroy();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (ProcessHandle p : processes) {
             try {
-                Files.delete(p);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                p.onExit().get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                processes.forEach(ProcessHandle::destroyForcibly);
+                throw new IOException("Postfix did not stop within 30 s of SIGTERM (" + p + "); log:\n" + log(), e);
             }
         }
+    }
+
+    /**
+     * Waits for master's "daemon started" line, which it logs after it has bound the SMTP port
+     * (a port taken meanwhile is a fatal error, and master exits).
+     */
+    private void awaitStarted(Duration timeout) throws IOException, InterruptedException {
+        try {
+            new LogFile(dir.resolve("maillog")).awaitLine(
+                    l -> l.contains("postfix/master[" + master.pid() + "]: daemon started"), timeout, master::isAlive);
+        } catch (AssertionError e) {
+            throw new IOException("Postfix did not start on 127.0.0.1:" + port + ": " + e.getMessage()
+                    + "\nmaster's own output:\n" + new LogFile(dir.resolve("master.out")).text(), e);
+        }
+    }
+
+    /** As Postfix's {@code postfix-files} lays them out (what {@code postfix start} would create). */
+    private static void createQueueDirectories(Path queue, Path data) throws IOException {
+        UserPrincipalLookupService users = users(queue);
+        var postfix = users.lookupPrincipalByName("postfix");
+        GroupPrincipal postdrop = users.lookupPrincipalByGroupName("postdrop");
+        for (String name : PRIVATE_QUEUES) {
+            Path d = Files.createDirectories(queue.resolve(name));
+            Files.setOwner(d, postfix);
+            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
+        }
+        for (String name : List.of("maildrop", "public")) {
+            Path d = Files.createDirectories(queue.resolve(name));
+            Files.setOwner(d, postfix);
+            Files.getFileAttributeView(d, PosixFileAttributeView.class).setGroup(postdrop);
+            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString(
+                    name.equals("maildrop") ? "rwx-wx---" : "rwx--x---"));
+        }
+        Files.setOwner(data, postfix);
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private static UserPrincipalLookupService users(Path anyPath) {
+        return anyPath.getFileSystem().getUserPrincipalLookupService();
     }
 }

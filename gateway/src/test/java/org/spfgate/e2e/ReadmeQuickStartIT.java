@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -18,13 +15,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
+import org.spfgate.testhost.FreePort;
+import org.spfgate.testhost.LogFile;
+import org.spfgate.testhost.ThirdPartyTools;
 
 /**
- * What a newcomer does first, exactly as the README says: start the built jar with no config
- * file (built-in defaults), send the README's swaks command, and find the message in
- * {@code var/delivered/} with our headers. The one liberty taken: the JVM's system resolver is
- * pointed at the test DNS server on loopback ({@code -Ddns.server}, read by dnsjava), so no
- * query leaves the machine.
+ * What a newcomer does first, exactly as the README says: start the built jar from a checkout
+ * (where {@code run} reads the repository's {@code config/spfgate.yaml}, the built-in defaults
+ * spelled out, as {@code ExampleConfigFilesTest} checks), send the README's swaks command, and
+ * find the message in {@code var/delivered/} with our headers. The liberties taken: the two
+ * addresses in that file, SMTP and metrics, are free loopback ports rather than 2525 and 9025
+ * (which a gateway left running from the quick start, or another test run, may hold), and the
+ * JVM's system resolver is pointed at the test DNS server on loopback ({@code -Ddns.server},
+ * read by dnsjava), so no query leaves the machine.
  */
 class ReadmeQuickStartIT {
 
@@ -34,19 +37,29 @@ class ReadmeQuickStartIT {
     @Test
     void theReadmesRunAndSendCommandsDeliverAStampedMessageIntoVarDelivered() throws Exception {
         ThirdPartyTools.require("/usr/bin/swaks");
-        String send = readmeLine("swaks ");
+        Path readme = Path.of(System.getProperty("spfgate.readme"));
+        String send = readmeLine(readme, "swaks ");
         Path jar = Path.of(System.getProperty("spfgate.jar"));
         assertTrue(Files.isRegularFile(jar), "the build made " + jar);
+        int smtpPort = FreePort.onLoopback();
+        int metricsPort = FreePort.onLoopback();
+        String config = Files.readString(readme.resolveSibling("config").resolve("spfgate.yaml"));
+        config = replaceOnce(config, "listen: [\"127.0.0.1:2525\"]", "listen: [\"127.0.0.1:" + smtpPort + "\"]");
+        config = replaceOnce(config, "listen: 127.0.0.1:9025", "listen: 127.0.0.1:" + metricsPort);
+        Files.createDirectories(workDir.resolve("config"));
+        Files.writeString(workDir.resolve("config/spfgate.yaml"), config);
+        send = replaceOnce(send, "--server 127.0.0.1:2525 ", "--server 127.0.0.1:" + smtpPort + " ");
 
         try (TestDnsServer dns = TestDnsServer.start(new TestZone()
                 .txt("sender.test", "v=spf1 ip4:127.0.0.1 -all")
                 .a("mail.sender.test", "127.0.0.1"))) {
-            Path log = workDir.resolve("gateway.log");
+            LogFile log = new LogFile(workDir.resolve("gateway.log"));
             Process gateway = new ProcessBuilder(javaBinary(), "-Ddns.server=127.0.0.1:" + dns.port(),
                     "-jar", jar.toString())
-                    .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.path().toFile()).start();
             try {
-                awaitListening(new InetSocketAddress("127.0.0.1", 2525), Duration.ofSeconds(30), log);
+                log.awaitLine(l -> l.contains("spfgate listening on") && l.contains(":" + smtpPort),
+                        Duration.ofSeconds(30), gateway::isAlive);
                 Process client = new ProcessBuilder("sh", "-c", send).directory(workDir.toFile())
                         .redirectErrorStream(true).start();
                 String dialog = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -68,31 +81,24 @@ class ReadmeQuickStartIT {
                 gateway.destroy(); // SIGTERM: the graceful path
                 assertTrue(gateway.waitFor(30, TimeUnit.SECONDS), "the gateway stops on SIGTERM");
             }
+            assertTrue(log.text().startsWith("spfgate: configuration: config/spfgate.yaml"),
+                    "the gateway read the checkout's config file:\n" + log.text());
         }
     }
 
+    private static String replaceOnce(String text, String from, String to) {
+        int at = text.indexOf(from);
+        assertTrue(at >= 0 && text.indexOf(from, at + 1) < 0, "exactly one '" + from + "' in:\n" + text);
+        return text.substring(0, at) + to + text.substring(at + from.length());
+    }
+
     /** The first line of the README that starts with {@code prefix} (inside a code block). */
-    private static String readmeLine(String prefix) throws IOException {
-        Path readme = Path.of(System.getProperty("spfgate.readme"));
+    private static String readmeLine(Path readme, String prefix) throws IOException {
         return Files.readAllLines(readme).stream().map(String::strip).filter(l -> l.startsWith(prefix))
                 .findFirst().orElseThrow(() -> new AssertionError("README has no line starting with " + prefix));
     }
 
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void awaitListening(InetSocketAddress address, Duration timeout, Path log)
-            throws IOException, InterruptedException {
-        Instant end = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(end)) {
-            try (Socket s = new Socket()) {
-                s.connect(address, 500);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        throw new AssertionError("the gateway did not listen on " + address + ":\n" + Files.readString(log));
     }
 }

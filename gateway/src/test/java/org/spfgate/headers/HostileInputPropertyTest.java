@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.spfgate.message.OwnAuthenticationResultsFilter;
 import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfResult;
 import org.spfgate.spf.SpfVerdict;

@@ -16,7 +16,7 @@ import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfResult;
 import org.spfgate.spf.SpfVerdict;
 
-/** RFC 7208 9.1 Received-SPF: SPEC's exact format, every result, and hostile HELO and senders. */
+/** RFC 7208 9.1 Received-SPF: the exact format of docs/contract.md §5, every result, and hostile HELO and senders. */
 class ReceivedSpfHeaderTest {
 
     private final ReceivedSpfHeader header = new ReceivedSpfHeader("mx.example.org");

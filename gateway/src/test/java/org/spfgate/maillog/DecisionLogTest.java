@@ -134,6 +134,28 @@ class DecisionLogTest {
     }
 
     @Test
+    void aTrustedRelayEvaluatedThroughNamesMatcherTreatmentAndTheClientBeforeIt() throws Exception {
+        TransactionRecord through = TransactionRecord.builder("8B", ip("198.51.100.7")).helo("backup.example.org")
+                .sender("alice@example.com").recipient("bob@example.org").trusted("backup-mx", "networks", "through")
+                .viaClient(ip("2001:db8:5::1")).spf(verdict(SpfIdentity.MAILFROM, SpfResult.FAIL, "-all"))
+                .build(TransactionRecord.Status.RELAYED, new Reply(250, "2.0.0 Ok"), Duration.ofMillis(5));
+        assertEquals(TIME + " spfgate: id=8B client=unknown[198.51.100.7] helo=backup.example.org"
+                + " from=<alice@example.com> to=<bob@example.org> trusted=backup-mx trusted_by=networks via=through"
+                + " via_client=[2001:db8:5::1] spf=fail mechanism=\"-all\" status=relayed reply=\"250 2.0.0 Ok\""
+                + " delay=0.005s", textLine(through));
+        JsonNode json = new ObjectMapper().readTree(line(through, LogConfig.Format.JSON));
+        assertEquals("2001:db8:5::1", json.get("via_client").asText());
+        assertEquals("networks", json.get("trusted_by").asText());
+
+        TransactionRecord unknown = TransactionRecord.builder("8C", ip("198.51.100.7")).sender("alice@example.com")
+                .trusted("our-mx", "mx_of", "through").viaProblem("the message has no Received field")
+                .build(TransactionRecord.Status.RELAYED, new Reply(250, "2.0.0 Ok"), Duration.ofMillis(5));
+        assertEquals(TIME + " spfgate: id=8C client=unknown[198.51.100.7] from=<alice@example.com> trusted=our-mx"
+                + " trusted_by=mx_of via=through via_problem=\"the message has no Received field\" status=relayed"
+                + " reply=\"250 2.0.0 Ok\" delay=0.005s", textLine(unknown));
+    }
+
+    @Test
     void reportOnlyModeLogsWhatWouldHaveBeenRejected() {
         TransactionRecord record = transaction().recipient("bob@example.org")
                 .spf(verdict(SpfIdentity.MAILFROM, SpfResult.FAIL, "-all")).wouldReject("spf_fail")

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.spfgate.config.ConfigLoader;
 import org.spfgate.config.GatewayConfig;
 import org.spfgate.config.HostPort;
@@ -33,7 +34,7 @@ import org.subethamail.wiser.Wiser;
 /**
  * The running gateway, driven over SMTP, watched through its live {@code /metrics} endpoint: a
  * pass, a fail, a trusted client and a deferral each move exactly the counters they should and
- * nothing else (issue 4). Everything is real and on loopback: the gateway's listeners on
+ * nothing else. Everything is real and on loopback: the gateway's listeners on
  * 127.0.0.1 and ::1, SPF answered by the wire-protocol test DNS server, Wiser as the internal
  * server. The trusted client is the one connecting from ::1 ({@code trusted: networks [::1/128]}).
  * Each transaction's decision-log line is checked to tell the same story.
@@ -45,7 +46,8 @@ class GatewayMetricsEndToEndTest {
     private static TestDnsServer dns;
     private static Wiser internal;
     private static Gateway gateway;
-    private static Path directory;
+    @TempDir
+    static Path directory;
     private static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -62,7 +64,6 @@ class GatewayMetricsEndToEndTest {
         internal = Wiser.create(SMTPServer.port(0).bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("internal.test").insertReceivedHeaders(false).maxMessageSize(10_000_000));
         internal.start();
-        directory = Files.createTempDirectory("spfgate-metrics-e2e");
         String yaml = """
                 server:
                   hostname: mx.gateway.test
@@ -249,7 +250,7 @@ class GatewayMetricsEndToEndTest {
         assertEquals(delivered + 1, internal.getMessages().size());
         String line = logLineFrom("list@fail.test");
         assertTrue(line.contains(" client=unknown[::1] helo=backup-mx.test "), line);
-        assertTrue(line.contains(" trusted=ipv6-loopback-mx status=relayed "), line);
+        assertTrue(line.contains(" trusted=ipv6-loopback-mx trusted_by=networks via=skip status=relayed "), line);
         assertTrue(!line.contains(" spf="), "a trusted client has no SPF result: " + line);
     }
 

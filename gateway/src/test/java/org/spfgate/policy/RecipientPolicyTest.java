@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** SPEC section 3 "Recipients" and every relay trick of issue 3, as a table. */
+/** docs/contract.md §3 "No open relay": every classic relay trick, as a table. */
 class RecipientPolicyTest {
 
     private final RecipientPolicy policy = new RecipientPolicy(List.of("example.org", "Example.NET."));
@@ -47,7 +47,7 @@ class RecipientPolicyTest {
                 Arguments.of("bob@evilexample.org", "554 5.7.1 relaying denied"),
                 Arguments.of("bob@example.org.evil.com", "554 5.7.1 relaying denied"),
                 Arguments.of("bob@[192.0.2.1]", "554 5.7.1 relaying denied"),
-                // the classic relay tricks (issue 3)
+                // the classic relay tricks: % and ! routing, source routes, quoted @ (RFC 5321 3.6, appendix C)
                 Arguments.of("user%other.com@example.org", "554 5.7.1 relaying denied: % and ! are not accepted in addresses"),
                 Arguments.of("other.com!user@example.org", "554 5.7.1 relaying denied: % and ! are not accepted in addresses"),
                 Arguments.of("user@example.org%other.com", "554 5.7.1 relaying denied: % and ! are not accepted in addresses"),

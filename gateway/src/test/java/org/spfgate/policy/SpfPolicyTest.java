@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ import org.spfgate.spf.SpfIdentity;
 import org.spfgate.spf.SpfResult;
 import org.spfgate.spf.SpfVerdict;
 
-/** SPEC section 3's SPF table and the order of HELO and MAIL FROM verdicts. */
+/** The SPF rows of docs/contract.md §3 Replies and the order of HELO and MAIL FROM verdicts. */
 class SpfPolicyTest {
 
     private static final Recipient BOB = new Recipient("bob@example.org", "bob", "example.org");
@@ -101,6 +102,31 @@ class SpfPolicyTest {
         assertEquals(reply, refusal.reply().toString());
         assertEquals(RejectionReason.forSpf(result), refusal.reason());
         assertEquals(action == Action.REJECT ? Verdict.Reject.class : Verdict.Defer.class, verdict.getClass());
+    }
+
+    @Test
+    void aListedMailFromRejectWaitsForDkimExceptForExemptRecipients() {
+        SpfPolicy policy = new SpfPolicy(new SpfConfig(Mode.ENFORCE, true, defaultActions(), List.of("postmaster"),
+                new SpfConfig.Headers(true, true), Set.of(SpfResult.FAIL)));
+        Accept waiting = assertInstanceOf(Accept.class, policy.decide(mailFrom(SpfResult.FAIL, ""), null, BOB));
+        assertEquals(Verdict.Waiver.AWAITING_DKIM, waiting.waiver());
+        assertEquals("550 5.7.23 example.com does not designate 192.0.2.1 as permitted sender",
+                waiting.wouldHaveBeen().orElseThrow().reply().toString());
+        Accept exempt = assertInstanceOf(Accept.class, policy.decide(mailFrom(SpfResult.FAIL, ""), null, POSTMASTER));
+        assertEquals(Verdict.Waiver.EXEMPT_RECIPIENT, exempt.waiver());
+    }
+
+    @Test
+    void aHeloFailOrAnUnlistedResultIsNotRescued() {
+        Map<SpfResult, Action> actions = defaultActions();
+        actions.put(SpfResult.SOFTFAIL, Action.REJECT);
+        SpfPolicy policy = new SpfPolicy(new SpfConfig(Mode.ENFORCE, true, actions, List.of("postmaster"),
+                new SpfConfig.Headers(true, true), Set.of(SpfResult.FAIL)));
+        Refusal helo = assertInstanceOf(Refusal.class,
+                policy.decide(mailFrom(SpfResult.PASS, ""), helo(SpfResult.FAIL, ""), BOB));
+        assertEquals(RejectionReason.HELO_FAIL, helo.reason());
+        assertInstanceOf(Refusal.class, policy.decide(mailFrom(SpfResult.SOFTFAIL, ""), null, BOB));
+        assertInstanceOf(Verdict.Defer.class, policy.decide(mailFrom(SpfResult.TEMPERROR, ""), null, BOB));
     }
 
     @ParameterizedTest(name = "{0} with the default actions is accepted")

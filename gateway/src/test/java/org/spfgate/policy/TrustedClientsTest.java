@@ -63,6 +63,14 @@ class TrustedClientsTest {
 
     private final MemoryDns dns = new MemoryDns();
 
+    private static ClientTrust.Trusted byNetwork(String name, String network) {
+        return new ClientTrust.Trusted(name, ClientTrust.Matcher.NETWORKS, network, TrustedEntry.Treatment.SKIP);
+    }
+
+    private static ClientTrust.Trusted byHostname(String name, String hostname) {
+        return new ClientTrust.Trusted(name, ClientTrust.Matcher.HOSTNAMES, hostname, TrustedEntry.Treatment.SKIP);
+    }
+
     private static final TrustedEntry BACKUP_MX = new TrustedEntry("backup-mx",
             List.of(Cidr.parse("198.51.100.0/28"), Cidr.parse("2001:db8:1::/48")), List.of());
     private static final TrustedEntry FORWARDER = new TrustedEntry("university-forwarder",
@@ -80,7 +88,7 @@ class TrustedClientsTest {
             "::ffff:198.51.100.7, 198.51.100.0/28",
             "2001:db8:1:ffff::25, 2001:db8:1::/48"})
     void clientsInATrustedNetworkAreTrustedWithoutAnyDnsQuestion(String client, String network) {
-        assertEquals(new ClientTrust.Trusted("backup-mx", network), trusted.check(ip(client)));
+        assertEquals(byNetwork("backup-mx", network), trusted.check(ip(client)));
         assertEquals(List.of(), dns.questions);
     }
 
@@ -89,7 +97,7 @@ class TrustedClientsTest {
         byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 198, 51, 100, 9};
         InetAddress client = java.net.Inet6Address.getByAddress(null, mapped, null);
         assertTrue(client instanceof java.net.Inet6Address, "the JDK kept it IPv6, as a socket may");
-        assertEquals(new ClientTrust.Trusted("backup-mx", "198.51.100.0/28"), trusted.check(client));
+        assertEquals(byNetwork("backup-mx", "198.51.100.0/28"), trusted.check(client));
     }
 
     @Test
@@ -110,7 +118,7 @@ class TrustedClientsTest {
     void aForwardConfirmedNameUnderThePatternIsTrusted() {
         dns.ptr("192.0.2.10", "a.forward.example.edu.");
         dns.a("a.forward.example.edu", "192.0.2.10");
-        assertEquals(new ClientTrust.Trusted("university-forwarder", "a.forward.example.edu"),
+        assertEquals(byHostname("university-forwarder", "a.forward.example.edu"),
                 trusted.check(ip("192.0.2.10")));
         assertEquals(List.of("PTR 192.0.2.10", "A a.forward.example.edu"), dns.questions);
     }
@@ -119,7 +127,7 @@ class TrustedClientsTest {
     void deeperNamesUnderThePatternAreTrustedAndCaseIsIgnored() {
         dns.ptr("192.0.2.11", "X.Y.Forward.Example.EDU");
         dns.a("x.y.forward.example.edu", "192.0.2.99", "192.0.2.11");
-        assertEquals(new ClientTrust.Trusted("university-forwarder", "x.y.forward.example.edu"),
+        assertEquals(byHostname("university-forwarder", "x.y.forward.example.edu"),
                 trusted.check(ip("192.0.2.11")));
     }
 
@@ -127,7 +135,7 @@ class TrustedClientsTest {
     void anIpv6ClientIsConfirmedByAaaaRecords() {
         dns.ptr("2001:db8:2::25", "relay.forward.example.edu");
         dns.aaaa("relay.forward.example.edu", "2001:db8:2::25");
-        assertEquals(new ClientTrust.Trusted("university-forwarder", "relay.forward.example.edu"),
+        assertEquals(byHostname("university-forwarder", "relay.forward.example.edu"),
                 trusted.check(ip("2001:db8:2::25")));
     }
 
@@ -166,7 +174,7 @@ class TrustedClientsTest {
         dns.a("mx2.partner.example", "192.0.2.20");
         dns.ptr("192.0.2.21", "a.mx2.partner.example");
         dns.a("a.mx2.partner.example", "192.0.2.21");
-        assertEquals(new ClientTrust.Trusted("partner", "mx2.partner.example"), trusted.check(ip("192.0.2.20")));
+        assertEquals(byHostname("partner", "mx2.partner.example"), trusted.check(ip("192.0.2.20")));
         assertFalse(trusted.check(ip("192.0.2.21")) instanceof ClientTrust.Trusted);
     }
 
@@ -175,7 +183,7 @@ class TrustedClientsTest {
         dns.ptr("192.0.2.30", "unrelated.example.com", "b.forward.example.edu", "c.forward.example.edu");
         dns.a("b.forward.example.edu", "192.0.2.31");
         dns.a("c.forward.example.edu", "192.0.2.30");
-        assertEquals(new ClientTrust.Trusted("university-forwarder", "c.forward.example.edu"),
+        assertEquals(byHostname("university-forwarder", "c.forward.example.edu"),
                 trusted.check(ip("192.0.2.30")));
     }
 

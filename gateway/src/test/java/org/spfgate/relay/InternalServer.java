@@ -22,6 +22,8 @@ import org.subethamail.wiser.WiserMessage;
 final class InternalServer implements AutoCloseable {
 
     final AtomicInteger connections = new AtomicInteger();
+    /** Sessions that have ended: the server has acted on everything sent in them. */
+    final AtomicInteger sessionsEnded = new AtomicInteger();
     private final Wiser wiser;
 
     private InternalServer(SSLContext tls, boolean requireTls) {
@@ -39,6 +41,7 @@ final class InternalServer implements AutoCloseable {
 
                     @Override
                     public void onSessionEnd(Session session) {
+                        sessionsEnded.incrementAndGet();
                     }
                 });
         if (tls != null) {
@@ -62,6 +65,17 @@ final class InternalServer implements AutoCloseable {
 
     static InternalServer offeringTls(SSLContext tls) {
         return new InternalServer(tls, false);
+    }
+
+    /** Waits until every connection accepted so far has ended (a few seconds at most). */
+    void awaitAllSessionsEnded() throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (sessionsEnded.get() < connections.get()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError(connections.get() - sessionsEnded.get() + " session(s) still open after 5 s");
+            }
+            Thread.sleep(10);
+        }
     }
 
     int port() {

@@ -27,11 +27,11 @@ import org.spfgate.config.RelayConfig;
 /**
  * Messages per second through {@link SmtpDownstream} into Postfix's {@code smtp-sink} (a fast
  * SMTP sink from Debian's postfix package, started here on a loopback port): one whole
- * transaction per invocation — MAIL, one RCPT, DATA with a 4 KB message (SPEC section 8) and our
+ * transaction per invocation — MAIL, one RCPT, DATA with a 4 KB message (docs/contract.md §8) and our
  * headers, the final reply — on pooled connections ({@code pool=true}) or a new connection per
  * message ({@code pool=false}, connections closed after use) to show what the pool is worth.
  *
- * <p>Run (from the repository root; {@code -t 1} and {@code -t 50} for the two SPEC concurrencies):
+ * <p>Run (from the repository root; {@code -t 1} and {@code -t 50} for the two concurrencies of docs/contract.md §8):
  * <pre>
  * export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
  * mvn -q -B -f gateway/pom.xml test-compile

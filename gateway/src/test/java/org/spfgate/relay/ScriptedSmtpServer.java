@@ -46,6 +46,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
     final AtomicInteger connections = new AtomicInteger();
     /** Connections that ended (EOF) while the server was reading message data. */
     final AtomicInteger endedMidData = new AtomicInteger();
+    /** Connections the server has closed or seen closed (counted once the socket is closed). */
+    final AtomicInteger connectionsEnded = new AtomicInteger();
+    /** How many times {@link #unsolicitedAfterEachTransaction} has been written. */
+    final AtomicInteger unsolicitedSent = new AtomicInteger();
     final List<String> commands = new CopyOnWriteArrayList<>();
     final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
 
@@ -75,7 +79,18 @@ final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     private void serve(Socket socket) {
+        try {
+            converse(socket);
+        } finally {
+            connectionsEnded.incrementAndGet();
+        }
+    }
+
+    private void converse(Socket socket) {
         try (socket) {
+            // Each reply leaves at once (no Nagle delay behind the client's delayed ACK), so a
+            // counted write such as unsolicitedSent has reached the client's socket.
+            socket.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             if (silence == Silence.AT_GREETING) {
@@ -151,6 +166,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
                         recipients.clear();
                         if (unsolicitedAfterEachTransaction != null) {
                             reply(out, unsolicitedAfterEachTransaction);
+                            unsolicitedSent.incrementAndGet();
                         }
                         if (closeAfterEachTransaction) {
                             return; // closes without a word, as a server with a short idle limit may

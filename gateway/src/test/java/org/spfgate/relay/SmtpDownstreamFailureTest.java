@@ -288,7 +288,8 @@ class SmtpDownstreamFailureTest {
                 t.recipient("bob@example.org");
                 assertEquals(250, t.data(HEADERS, message()).code());
             }
-            Thread.sleep(100); // let the server's close arrive
+            int closed = i + 1;
+            waitFor(() -> server.connectionsEnded.get() == closed); // the server's close has been sent
         }
         assertEquals(2, server.deliveries.size());
         assertEquals(2, server.connections.get());
@@ -302,7 +303,8 @@ class SmtpDownstreamFailureTest {
                 assertEquals(new Reply(250, "2.1.5 Ok"), t.recipient("bob@example.org"));
                 assertEquals(250, t.data(HEADERS, message()).code());
             }
-            Thread.sleep(100); // let the unasked line arrive
+            int said = i + 1;
+            waitFor(() -> server.unsolicitedSent.get() == said); // the unasked line has been sent
         }
         assertEquals(2, server.deliveries.size());
         assertEquals(2, server.connections.get());

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.spfgate.config.RelayConfig.Tls;
 import org.spfgate.config.ServerConfig.BareLineEndings;
+import org.spfgate.message.BareLineEndingException;
+import org.spfgate.message.BareLineEndingFilter;
 
 /** The relay against a real SMTP server (SubEtha's Wiser) on loopback. */
 class SmtpDownstreamTest {
@@ -122,7 +124,10 @@ class SmtpDownstreamTest {
             InputStream filtered = new BareLineEndingFilter(new ByteArrayInputStream(message), BareLineEndings.NORMALIZE);
             assertEquals(250, t.data(HEADERS, filtered).code());
         }
-        Thread.sleep(200); // a smuggled second transaction would arrive right after the first
+        // QUIT, and wait for the server to end the session: a smuggled second transaction would
+        // have been acted on before it
+        downstream.close();
+        server.awaitAllSessionsEnded();
         assertEquals(1, server.messages().size());
         assertArrayEquals(concat(HEADERS, normalized), server.messages().get(0).getData());
     }
@@ -136,7 +141,7 @@ class SmtpDownstreamTest {
             BareLineEndingException e = assertThrows(BareLineEndingException.class, () -> t.data(HEADERS, filtered));
             assertEquals("bare LF at byte 22 of the message", e.getMessage());
         }
-        Thread.sleep(200);
+        server.awaitAllSessionsEnded(); // the aborted connection was closed, not pooled
         assertEquals(0, server.messages().size());
     }
 
@@ -148,7 +153,7 @@ class SmtpDownstreamTest {
             InputStream failing = new FailingAfter("Subject: x\r\n\r\npartial line".getBytes(US_ASCII), vanished);
             assertSame(vanished, assertThrows(IOException.class, () -> t.data(HEADERS, failing)));
         }
-        Thread.sleep(200);
+        server.awaitAllSessionsEnded(); // the broken connection was closed, not pooled
         assertEquals(0, server.messages().size());
         // The broken connection was not pooled: the next transaction needs a new one, and works.
         try (DownstreamTransaction t = downstream.open(from("alice@example.com"))) {

@@ -74,13 +74,15 @@ final class GatewayProcess implements AutoCloseable {
                 dns:
                   servers: ["127.0.0.1:%d"]
                   query_timeout: %s
+                spf:
+                  dkim_rescue: %s
                 metrics:
                   listen: 127.0.0.1:%d
                 log:
                   file: null
                   format: text
                 """.formatted(smtpPort, maxConnections, maxConnections, DOMAIN, sinkPort, relayTimeouts, dnsPort,
-                        dnsQueryTimeout, metricsPort));
+                        dnsQueryTimeout, SenderZone.DKIM_RESCUE ? "[fail]" : "[]", metricsPort));
         Path output = workDir.resolve("gateway.out");
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));

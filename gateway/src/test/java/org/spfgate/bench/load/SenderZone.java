@@ -1,5 +1,6 @@
 package org.spfgate.bench.load;
 
+import org.spfgate.dkim.DkimSigner;
 import org.spfgate.testdns.TestZone;
 
 /**
@@ -23,17 +24,35 @@ import org.spfgate.testdns.TestZone;
  * allows ten). Records have a TTL of
  * 300 s, so after the warm-up the gateway's DNS cache answers: the phases measure steady state,
  * and the load generator reports how many queries still reached the DNS server.
+ *
+ * <p>With {@code -Dload.dkimRescue=true} (the gateway on {@code spf.dkim_rescue: [fail]}) the
+ * senders are forwarded mail instead: {@code fNN.sender.example} publishes {@code v=spf1
+ * ip4:192.0.2.0/24 -all}, so 127.0.0.1 fails SPF, and every message carries a DKIM signature of
+ * {@code sender.example} (the organizational domain), key at {@code bench._domainkey.sender.example}.
  */
 final class SenderZone {
 
     static final int DOMAINS = 100;
     static final String HELO = "mail.sender.example";
+    /** Forwarded mail rescued by DKIM instead of mail that passes SPF. */
+    static final boolean DKIM_RESCUE = Boolean.getBoolean("load.dkimRescue");
+    static final String DKIM_DOMAIN = "sender.example";
+    static final String DKIM_SELECTOR = "bench";
+    static final DkimSigner.Key DKIM_KEY = DKIM_RESCUE ? DkimSigner.Key.rsa(2048) : null;
 
     private SenderZone() {
     }
 
     static String senderDomain(int n) {
+        return DKIM_RESCUE ? forwardedDomain(n) : passingDomain(n);
+    }
+
+    private static String passingDomain(int n) {
         return "s%02d.sender.example".formatted(n % DOMAINS);
+    }
+
+    private static String forwardedDomain(int n) {
+        return "f%02d.sender.example".formatted(n % DOMAINS);
     }
 
     static TestZone build() {
@@ -51,7 +70,7 @@ final class SenderZone {
                 .txt(HELO, "v=spf1 a -all")
                 .a(HELO, "127.0.0.1");
         for (int n = 0; n < DOMAINS; n++) {
-            String domain = senderDomain(n);
+            String domain = passingDomain(n);
             zone.txt(domain, "v=spf1 ip4:192.0.2.0/24 ip4:198.51.100.0/24 ip4:203.0.113.0/25"
                             + " include:_spf.provider.example a mx -all")
                     .a(domain, "192.0.2.10")
@@ -59,6 +78,10 @@ final class SenderZone {
                     .mx(domain, 20, "mx2." + domain)
                     .a("mx1." + domain, "192.0.2.25")
                     .a("mx2." + domain, "127.0.0.1");
+            zone.txt(forwardedDomain(n), "v=spf1 ip4:192.0.2.0/24 -all");
+        }
+        if (DKIM_RESCUE) {
+            zone.txt(DKIM_SELECTOR + "._domainkey." + DKIM_DOMAIN, DKIM_KEY.recordStrings());
         }
         return zone;
     }

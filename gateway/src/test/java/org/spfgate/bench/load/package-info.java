@@ -1,5 +1,5 @@
 /**
- * The load benchmark of SPEC section 8: {@link org.spfgate.bench.load.LoadGenerator} drives the
+ * The load benchmark of docs/contract.md §8: {@link org.spfgate.bench.load.LoadGenerator} drives the
  * built gateway jar (its own process) with real SMTP clients over loopback, against Postfix's
  * {@code smtp-sink} as the internal server and the in-process test DNS server, and prints
  * messages/s, latency and resident memory next to the same load sent to the sink directly; and
