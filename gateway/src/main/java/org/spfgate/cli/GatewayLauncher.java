@@ -1,5 +1,6 @@
 package org.spfgate.cli;
 
+import java.nio.file.Path;
 import org.spfgate.config.GatewayConfig;
 
 /**
@@ -13,10 +14,12 @@ public interface GatewayLauncher {
     /**
      * Starts everything {@code config} describes and returns once the gateway accepts connections.
      *
+     * @param file where {@code config} was read from, to re-read on reload; {@code null} for the
+     *             built-in defaults
      * @throws Exception when it cannot start (port taken, certificate unreadable, ...): {@code run}
      *                   prints the message and exits with {@link ExitCodes#CANNOT_START}
      */
-    Running start(GatewayConfig config) throws Exception;
+    Running start(GatewayConfig config, Path file) throws Exception;
 
     /** A started gateway. */
     interface Running extends AutoCloseable {

@@ -3,7 +3,9 @@ package org.spfgate.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.spfgate.EnvironmentChecks;
 import org.spfgate.config.ConfigDefaults;
 import org.spfgate.config.ConfigError;
 import org.spfgate.config.ConfigException;
@@ -47,6 +49,11 @@ final class RunCommand implements Callable<Integer> {
         GatewayConfig gatewayConfig;
         try {
             gatewayConfig = chosen == null ? ConfigDefaults.builtIn() : ConfigLoader.load(chosen);
+            // what the file names outside itself, with key and line, before anything starts
+            List<ConfigError> errors = EnvironmentChecks.forStart(gatewayConfig, chosen);
+            if (!errors.isEmpty()) {
+                throw new ConfigException(chosen == null ? "built-in defaults" : chosen.toString(), errors);
+            }
         } catch (ConfigException e) {
             err.println("spfgate: not starting: " + e.source() + " has " + e.errors().size()
                     + (e.errors().size() == 1 ? " error:" : " errors:"));
@@ -61,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
         err.flush();
         GatewayLauncher.Running running;
         try {
-            running = launcher.start(gatewayConfig);
+            running = launcher.start(gatewayConfig, chosen);
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {

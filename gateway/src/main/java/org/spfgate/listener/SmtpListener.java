@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import javax.net.ssl.SSLContext;
 import org.spfgate.config.HostPort;
 import org.spfgate.config.ServerConfig;
 import org.spfgate.metrics.GatewayMetrics;
@@ -35,7 +34,7 @@ public final class SmtpListener {
     private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
     private final HostPort configured;
 
-    public SmtpListener(HostPort address, ServerConfig config, ConnectionGate gate, SSLContext tls, GatewayMetrics metrics) {
+    public SmtpListener(HostPort address, ServerConfig config, ConnectionGate gate, ServerTls tls, GatewayMetrics metrics) {
         this.configured = address;
         try {
             this.socket = new ListeningSocket(gate.deadlines());

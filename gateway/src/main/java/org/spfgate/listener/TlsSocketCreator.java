@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.util.Arrays;
 import java.util.List;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.subethamail.smtp.server.SSLSocketCreator;
 
@@ -18,15 +17,16 @@ final class TlsSocketCreator implements SSLSocketCreator {
 
     private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
-    private final SSLContext context;
+    private final ServerTls pair;
 
-    TlsSocketCreator(SSLContext context) {
-        this.context = context;
+    TlsSocketCreator(ServerTls pair) {
+        this.pair = pair;
     }
 
+    /** Each handshake with the certificate current at that moment (renewals apply without a restart). */
     @Override
     public SSLSocket createSSLSocket(Socket plain) throws IOException {
-        SSLSocket tls = (SSLSocket) context.getSocketFactory()
+        SSLSocket tls = (SSLSocket) pair.context().getSocketFactory()
                 .createSocket(plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
         tls.setUseClientMode(false);
         List<String> supported = Arrays.asList(tls.getSupportedProtocols());

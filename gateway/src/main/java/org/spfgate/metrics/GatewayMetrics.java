@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.spfgate.config.TrustedEntry;
 import org.spfgate.dns.DnsQueryOutcome;
 import org.spfgate.dns.DnsQueryType;
@@ -83,6 +84,11 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<DownstreamRefusal.Kind, Counter> relayFailures = new EnumMap<>(DownstreamRefusal.Kind.class);
     private final Map<DnsQueryType, Map<DnsQueryOutcome, Counter>> dnsQueries = new EnumMap<>(DnsQueryType.class);
     private final Map<DnsQueryType, Timer> dnsQuerySeconds = new EnumMap<>(DnsQueryType.class);
+    private final Counter reloadsSucceeded;
+    private final Counter reloadsFailed;
+    // The gauge reads this (epoch seconds; 0: no reload yet, as every series starts at zero);
+    // the field keeps it from reading NaN.
+    private final AtomicLong lastReloadSuccess = new AtomicLong();
 
     /** Metrics with no {@code trusted} entries. */
     public GatewayMetrics() {
@@ -160,6 +166,12 @@ public final class GatewayMetrics implements AutoCloseable {
                     "Time for one DNS query sent to a server for SPF, by record type", Tags.of("type", label(type))));
         }
 
+        reloadsSucceeded = reloads("success");
+        reloadsFailed = reloads("failure");
+        Gauge.builder("spfgate.config.last.reload.success.timestamp.seconds", lastReloadSuccess, AtomicLong::get)
+                .description("When the last successful reload applied the running configuration, in seconds since the epoch; 0 before the first")
+                .register(registry);
+
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics = new JvmGcMetrics();
@@ -186,10 +198,30 @@ public final class GatewayMetrics implements AutoCloseable {
                 .register(registry);
     }
 
+    private Counter reloads(String result) {
+        return Counter.builder("spfgate.config.reloads")
+                .description("Configuration reloads (SIGHUP), by result: success, or failure (the running config kept)")
+                .tag("result", result).register(registry);
+    }
+
     private Counter trustedCounter(String name) {
         return trusted.computeIfAbsent(name, n -> Counter.builder("spfgate.trusted")
                 .description("Transactions from trusted clients (SPF not checked), by trusted entry name")
                 .tag("name", n).register(registry));
+    }
+
+    // ---- the configuration --------------------------------------------------------------------
+
+    /** A reload applied a new configuration; {@code trustedEntries} get their series at zero. */
+    public void reloaded(Collection<TrustedEntry> trustedEntries) {
+        trustedEntries.forEach(e -> trustedCounter(e.name()));
+        lastReloadSuccess.set(System.currentTimeMillis() / 1000);
+        reloadsSucceeded.increment();
+    }
+
+    /** A reload was refused: the running configuration stays. */
+    public void reloadFailed() {
+        reloadsFailed.increment();
     }
 
     // ---- the listener -------------------------------------------------------------------------

@@ -92,6 +92,7 @@ public final class SmtpSession {
     private static final Reply TOO_MANY_ERRORS = new Reply(421, "4.7.0 too many errors, closing");
 
     private final Sessions sessions;
+    private final Sessions.Generation generation;
     private final SessionConfig config;
     private final InetAddress client;
     private ClientTrust trust;
@@ -105,9 +106,10 @@ public final class SmtpSession {
     private int deliveries;
     private int abandoned;
 
-    SmtpSession(Sessions sessions, SessionConfig config, InetAddress client) {
+    SmtpSession(Sessions sessions, Sessions.Generation generation, InetAddress client) {
         this.sessions = sessions;
-        this.config = config;
+        this.generation = generation;
+        this.config = generation.config;
         this.client = client;
     }
 
@@ -194,7 +196,7 @@ public final class SmtpSession {
                     + " at once, try again later");
         }
         try {
-            tx.downstream = sessions.downstream.open(new Envelope(
+            tx.downstream = generation.downstream.open(new Envelope(
                     sender, parameters.smtpUtf8(), parameters.eightBitMime(), parameters.declaredSize()));
         } catch (DownstreamRefusal refusal) {
             return end(tx, refusal.reply(), relayRefused(refusal));
@@ -475,7 +477,11 @@ public final class SmtpSession {
 
     /** The connection is gone. */
     public void close() {
-        reset();
+        try {
+            reset();
+        } finally {
+            generation.leave();
+        }
     }
 
     private SpfVerdict check(SpfIdentity identity, String subject) {

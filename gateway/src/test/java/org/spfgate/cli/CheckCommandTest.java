@@ -16,7 +16,7 @@ import org.spfgate.testdns.TestZone;
  */
 class CheckCommandTest {
 
-    private static final GatewayLauncher NEVER = config -> {
+    private static final GatewayLauncher NEVER = (config, file) -> {
         throw new AssertionError("check must not start the gateway");
     };
 

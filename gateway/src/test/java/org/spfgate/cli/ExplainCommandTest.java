@@ -22,7 +22,7 @@ import org.spfgate.testdns.TestZone;
  */
 class ExplainCommandTest {
 
-    private static final GatewayLauncher NEVER = config -> {
+    private static final GatewayLauncher NEVER = (config, file) -> {
         throw new AssertionError("explain must not start the gateway");
     };
 

@@ -25,7 +25,7 @@ class RunCommandTest {
         final List<String> events = new ArrayList<>();
 
         @Override
-        public Running start(GatewayConfig config) {
+        public Running start(GatewayConfig config, Path file) {
             started.add(config);
             events.add("start");
             return new Running() {
@@ -63,18 +63,39 @@ class RunCommandTest {
         assertEquals(List.of("spfgate: configuration: built-in defaults (no config/spfgate.yaml here)"), r.err());
     }
 
-    @Test
-    void aConfigWithErrorsIsRefusedWithExit78AndTheGatewayIsNeverStarted(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("bad.yaml");
-        Files.writeString(file, "relay:\n  port: 2525\ntrusted:\n  - name: x\n");
+    /** {@code run --config file}: exit 78, nothing started; what it printed. */
+    private static List<String> refusedToStart(Path file) {
         RecordingLauncher launcher = new RecordingLauncher();
         CommandLineRun r = CommandLineRun.of(launcher, "run", "--config", file.toString());
         assertEquals(78, r.exitCode());
         assertEquals(List.of(), launcher.started);
+        return r.err();
+    }
+
+    @Test
+    void aConfigWithErrorsIsRefusedWithExit78AndTheGatewayIsNeverStarted(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "relay:\n  port: 2525\ntrusted:\n  - name: x\n");
         assertEquals(List.of(
                 "spfgate: not starting: " + file + " has 2 errors:",
                 file + ": line 2, column 3: relay.host: missing: the internal server's host name or IP address",
-                file + ": line 4, column 5: trusted[0]: needs at least one matcher: networks, hostnames, mx_of or spf_domains"), r.err());
+                file + ": line 4, column 5: trusted[0]: needs at least one matcher: networks, hostnames, mx_of or spf_domains"), refusedToStart(file));
+    }
+
+    @Test
+    void whatTheFileNamesOutsideItselfIsCheckedBeforeStartingAndNamesTheKey(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("tls.yaml");
+        Files.writeString(file, """
+                server:
+                  listen: ["127.0.0.1:2525"]
+                  tls: { certificate: /nonexistent/tls.crt, key: /nonexistent/tls.key }
+                metrics: { listen: null }
+                deliver_to_directory: "%s"
+                """.formatted(dir.resolve("delivered")));
+        assertEquals(List.of(
+                "spfgate: not starting: " + file + " has 2 errors:",
+                file + ": line 3, column 23: server.tls.certificate: no such file: /nonexistent/tls.crt",
+                file + ": line 3, column 50: server.tls.key: no such file: /nonexistent/tls.key"), refusedToStart(file));
     }
 
     @Test
@@ -87,7 +108,7 @@ class RunCommandTest {
 
     @Test
     void aGatewayThatCannotStartExitsWith69AndSaysWhy() {
-        GatewayLauncher failing = config -> {
+        GatewayLauncher failing = (config, file) -> {
             throw new java.net.BindException("Address already in use: 127.0.0.1:2525");
         };
         CommandLineRun r = CommandLineRun.of(failing, "run");

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -59,10 +60,11 @@ class ContainerFilesTest {
     @Test
     void theImageRunsTheJarAsAnUnprivilegedUserWithTheConfigInEtc() throws Exception {
         Dockerfile docker = dockerfile();
-        String entrypoint = docker.inStage(1, "ENTRYPOINT").get(0).arguments();
-        assertTrue(entrypoint.startsWith("[\"java\", \"-XX:+UseSerialGC\", "), entrypoint);
-        assertTrue(entrypoint.endsWith(", \"-jar\", \"/opt/spfgate/spfgate.jar\", \"run\", \"--config\", "
-                + "\"/etc/spfgate/spfgate.yaml\"]"), entrypoint);
+        // the launcher finds the image's JRE (JAVA_HOME) and adds the JVM options we ship
+        assertEquals(List.of("/opt/spfgate/bin/spfgate", "run", "--config", "/etc/spfgate/spfgate.yaml"),
+                docker.command());
+        assertTrue(docker.inStage(1, "COPY").stream()
+                .anyMatch(c -> c.arguments().equals("bin/spfgate bin/java-home.sh /opt/spfgate/bin/")));
         assertEquals("spfgate", docker.inStage(1, "USER").get(0).arguments());
         assertTrue(docker.inStage(1, "COPY").stream()
                 .anyMatch(c -> c.arguments().equals("docker/spfgate.yaml /etc/spfgate/spfgate.yaml")));
@@ -99,7 +101,7 @@ class ContainerFilesTest {
     @Test
     void everyFileTheComposeFileMountsExists() throws Exception {
         JsonNode compose = YAML.readTree(DOCKER.resolve("compose.yaml").toFile());
-        assertEquals(Set.of("spfgate", "postfix", "prometheus"), names(compose.get("services")));
+        assertEquals(Set.of("spfgate", "postfix", "prometheus", "grafana"), names(compose.get("services")));
         List<String> missing = new ArrayList<>();
         for (JsonNode service : compose.get("services")) {
             for (JsonNode volume : service.path("volumes")) {
@@ -137,6 +139,41 @@ class ContainerFilesTest {
         assertTrue(compose.get("services").has(config.relay().host()),
                 "relay.host " + config.relay().host() + " is a compose service");
         assertEquals(25, config.relay().port());
+    }
+
+    @Test
+    void prometheusLoadsTheRulesAndGrafanaTheDashboardFromTheMountedFiles() throws Exception {
+        JsonNode compose = YAML.readTree(DOCKER.resolve("compose.yaml").toFile());
+        Map<String, String> prometheusMounts = mounts(compose.get("services").get("prometheus"));
+        JsonNode prometheus = YAML.readTree(DOCKER.resolve("prometheus.yml").toFile());
+        String rules = prometheus.get("rule_files").get(0).asText();
+        assertEquals("./prometheus-rules.yml", prometheusMounts.get(rules), "rule_files names the mounted rules file");
+
+        Map<String, String> grafanaMounts = mounts(compose.get("services").get("grafana"));
+        assertEquals("./grafana/provisioning", grafanaMounts.get("/etc/grafana/provisioning"));
+        JsonNode provider = YAML.readTree(DOCKER.resolve("grafana/provisioning/dashboards/spfgate.yml").toFile())
+                .get("providers").get(0);
+        String dashboards = provider.get("options").get("path").asText();
+        assertTrue(Files.isRegularFile(DOCKER.resolve(grafanaMounts.get(dashboards)).resolve("spfgate.json")),
+                "the provider's path is the mounted docker/grafana/dashboards");
+        JsonNode datasource = YAML.readTree(DOCKER.resolve("grafana/provisioning/datasources/prometheus.yml").toFile())
+                .get("datasources").get(0);
+        assertEquals("http://prometheus:9090", datasource.get("url").asText());
+        JsonNode dashboard = new ObjectMapper().readTree(DOCKER.resolve("grafana/dashboards/spfgate.json").toFile());
+        for (JsonNode panel : dashboard.get("panels")) {
+            assertEquals(datasource.get("uid").asText(), panel.get("datasource").get("uid").asText(),
+                    "panel '" + panel.get("title").asText() + "' uses the provisioned data source");
+        }
+    }
+
+    /** A compose service's bind mounts: container path → host path. */
+    private static Map<String, String> mounts(JsonNode service) {
+        Map<String, String> mounts = new java.util.HashMap<>();
+        for (JsonNode volume : service.path("volumes")) {
+            String[] parts = volume.asText().split(":");
+            mounts.put(parts[1], parts[0]);
+        }
+        return mounts;
     }
 
     private static Set<String> names(JsonNode object) {

@@ -47,6 +47,26 @@ record Dockerfile(List<Instruction> instructions) {
         return all(keyword).stream().filter(i -> i.stage() == stage).toList();
     }
 
+    /**
+     * The runtime stage's command as exec-form words: ENTRYPOINT followed by CMD, as Docker runs
+     * them when the container is started without arguments.
+     */
+    List<String> command() {
+        List<String> words = new java.util.ArrayList<>();
+        for (String keyword : List.of("ENTRYPOINT", "CMD")) {
+            for (Instruction i : inStage(lastStage(), keyword)) {
+                String json = i.arguments();
+                if (!json.startsWith("[")) {
+                    throw new IllegalStateException(keyword + " is not in exec form: " + json);
+                }
+                for (String word : json.substring(1, json.length() - 1).split(",")) {
+                    words.add(word.strip().replaceAll("^\"|\"$", ""));
+                }
+            }
+        }
+        return words;
+    }
+
     int lastStage() {
         return instructions.get(instructions.size() - 1).stage();
     }

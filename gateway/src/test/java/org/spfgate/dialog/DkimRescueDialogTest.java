@@ -229,7 +229,7 @@ class DkimRescueDialogTest {
         assertEquals(FAIL_REPLY, reply);
 
         StringWriter out = new StringWriter();
-        int code = SpfgateCommand.commandLine(config -> {
+        int code = SpfgateCommand.commandLine((config, file) -> {
             throw new AssertionError("explain must not start a gateway");
         }).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(new StringWriter(), true))
                 .execute("explain", "--config", gw.configFile.toString(), "--ip", "127.0.0.1", "--helo",

@@ -22,7 +22,7 @@ import org.spfgate.cli.SpfgateCommand;
  */
 class ExplainParityDialogTest {
 
-    private static final GatewayLauncher NEVER = config -> {
+    private static final GatewayLauncher NEVER = (config, file) -> {
         throw new AssertionError("explain must not start a gateway");
     };
 

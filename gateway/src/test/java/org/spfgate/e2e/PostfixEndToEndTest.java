@@ -50,10 +50,11 @@ class PostfixEndToEndTest {
     static void startEverything() throws Exception {
         ThirdPartyTools.require(PostfixInternalServer.programs());
         ThirdPartyTools.require("/usr/bin/swaks", "/usr/bin/dknewkey", PYTHON);
-        postfix = PostfixInternalServer.start(work, "ours.test");
+        postfix = PostfixInternalServer.startWithSettings(work, "ours.test", theShippedInternalServerSettings());
         decisions = new LogFile(work.resolve("decisions.log"));
         dns = TestDnsServer.start(new TestZone()
                 .txt("sender.test", "v=spf1 ip4:127.0.0.1 -all")
+                .txt("softfail.test", "v=spf1 ip4:192.0.2.0/24 ~all")
                 .txt("forged.test", "v=spf1 ip4:192.0.2.0/24 -all")
                 .a("mail.sender.test", "127.0.0.1"));
         int smtpPort = FreePort.onLoopback();
@@ -161,6 +162,73 @@ class PostfixEndToEndTest {
         decisions.awaitLine(l -> l.contains("from=<ceo@forged.test>") && l.contains("status=rejected"),
                 Duration.ofSeconds(10));
         assertEquals(before, postfix.delivered().size(), "nothing delivered, nothing bounced");
+    }
+
+    @Test
+    void postfixActsOnASoftfailTheGatewayStampedAndLeavesAPassAlone() throws Exception {
+        int before = postfix.delivered().size();
+        InetSocketAddress smtp = gateway.smtpAddresses().get(0);
+        for (String from : List.of("carol@softfail.test", "alice@sender.test")) {
+            String out = new String(run(List.of("/usr/bin/swaks", "--server", "127.0.0.1:" + smtp.getPort(),
+                    "--helo", "mail.sender.test", "--from", from, "--to", "bob@ours.test",
+                    "--header", "Subject: from " + from), null), StandardCharsets.UTF_8);
+            assertTrue(out.contains("<-  250 2.0.0 Ok: queued as"), "accepted (softfail's action is accept):\n" + out);
+        }
+        List<Path> delivered = postfix.awaitDelivered(before + 2, Duration.ofSeconds(30));
+        assertEquals(before + 2, delivered.size(), () -> "both delivered; Postfix log:\n" + postfix.log());
+        String softfail = null;
+        String pass = null;
+        for (Path file : delivered) {
+            String mail = Files.readString(file, StandardCharsets.UTF_8);
+            if (mail.contains("Subject: from carol@softfail.test")) {
+                softfail = mail;
+            } else if (mail.contains("Subject: from alice@sender.test")) {
+                pass = mail;
+            }
+        }
+        assertTrue(softfail != null && softfail.contains("\nX-Spam-Flag: YES\n")
+                && softfail.contains("\nReceived-SPF: softfail "),
+                "header_checks prepended X-Spam-Flag to the softfail:\n" + softfail);
+        assertTrue(pass != null && !pass.contains("X-Spam-Flag") && pass.contains("\nReceived-SPF: pass "),
+                "the pass is left alone:\n" + pass);
+    }
+
+    @Test
+    void theGatewaysAddressCannotRelayThroughPostfix() throws Exception {
+        // straight to Postfix from the gateway's address (loopback here), for a domain it does not serve
+        Process p = new ProcessBuilder("/usr/bin/swaks", "--server", "127.0.0.1:" + postfix.port(),
+                "--helo", "mx.ours.test", "--from", "alice@sender.test", "--to", "someone@elsewhere.test")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(out.contains("<** 554 5.7.1 <someone@elsewhere.test>: Relay access denied"), out);
+    }
+
+    /**
+     * config/postfix/ as docs/internal-server.md tells an administrator to apply it: main.cf's
+     * settings, the two tables beside them; the gateways' address and host name are loopback and
+     * mx.ours.test here.
+     */
+    private static List<String> theShippedInternalServerSettings() throws IOException {
+        Path shipped = Path.of("..", "config", "postfix").toAbsolutePath().normalize();
+        Files.writeString(work.resolve("spfgate_gateways"),
+                replaced(Files.readString(shipped.resolve("spfgate_gateways")), "192.0.2.25/32", "127.0.0.1/32"));
+        Files.writeString(work.resolve("spfgate_header_checks"),
+                replaced(Files.readString(shipped.resolve("spfgate_header_checks")), "receiver=mx\\.example\\.org;",
+                        "receiver=mx\\.ours\\.test;"));
+        List<String> settings = new ArrayList<>();
+        for (String line : Files.readAllLines(shipped.resolve("main.cf"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                settings.add(line.replace("/etc/postfix/", work + "/"));
+            }
+        }
+        assertEquals(4, settings.size(), "main.cf's four settings: " + settings);
+        return settings;
+    }
+
+    private static String replaced(String text, String from, String to) {
+        assertTrue(text.contains(from), "the shipped file has " + from);
+        return text.replace(from, to);
     }
 
     private static Path toolScript() throws IOException {

@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -61,8 +62,18 @@ final class PostfixInternalServer implements AutoCloseable {
      * daemons run as {@code postfix} and deliver as {@code nobody}.
      */
     static PostfixInternalServer start(Path tempDir, String domain) throws IOException, InterruptedException {
+        return startWithSettings(tempDir, domain, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, String)}, with {@code settings} ({@code key = value} lines of
+     * main.cf, e.g. an administrator's) replacing the same keys of the internal server's own, or
+     * added to them.
+     */
+    static PostfixInternalServer startWithSettings(Path tempDir, String domain, List<String> settings)
+            throws IOException, InterruptedException {
         Path mail = tempDir.resolve("postfix").resolve("mail");
-        return start(tempDir, "postfix", List.of(
+        List<String> role = new ArrayList<>(List.of(
                 "myhostname = internal." + domain,
                 "mynetworks = 127.0.0.0/8",
                 "virtual_mailbox_domains = " + domain,
@@ -70,6 +81,12 @@ final class PostfixInternalServer implements AutoCloseable {
                 "virtual_mailbox_maps = static:Maildir/",
                 "virtual_uid_maps = static:65534",
                 "virtual_gid_maps = static:65534"));
+        for (String setting : settings) {
+            String key = setting.substring(0, setting.indexOf('=')).strip();
+            role.removeIf(line -> line.startsWith(key + " ="));
+            role.add(setting);
+        }
+        return start(tempDir, "postfix", role);
     }
 
     /**

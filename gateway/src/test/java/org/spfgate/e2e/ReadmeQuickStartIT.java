@@ -20,14 +20,15 @@ import org.spfgate.testhost.LogFile;
 import org.spfgate.testhost.ThirdPartyTools;
 
 /**
- * What a newcomer does first, exactly as the README says: start the built jar from a checkout
+ * What a newcomer does first, exactly as the README says: start the built jar with the README's
+ * {@code bin/spfgate}, on a machine whose default Java is 17 (no JAVA_HOME), from a checkout
  * (where {@code run} reads the repository's {@code config/spfgate.yaml}, the built-in defaults
  * spelled out, as {@code ExampleConfigFilesTest} checks), send the README's swaks command, and
  * find the message in {@code var/delivered/} with our headers. The liberties taken: the two
  * addresses in that file, SMTP and metrics, are free loopback ports rather than 2525 and 9025
  * (which a gateway left running from the quick start, or another test run, may hold), and the
- * JVM's system resolver is pointed at the test DNS server on loopback ({@code -Ddns.server},
- * read by dnsjava), so no query leaves the machine.
+ * JVM's system resolver is pointed at the test DNS server on loopback
+ * ({@code SPFGATE_JAVA_OPTS=-Ddns.server=...}, read by dnsjava), so no query leaves the machine.
  */
 class ReadmeQuickStartIT {
 
@@ -39,6 +40,10 @@ class ReadmeQuickStartIT {
         ThirdPartyTools.require("/usr/bin/swaks");
         Path readme = Path.of(System.getProperty("spfgate.readme"));
         String send = readmeLine(readme, "swaks ");
+        // the first command builds, then starts the launcher with no arguments (the jar is built here already)
+        String build = readmeLine(readme, "bin/with-jdk21 mvn -q -B -ntp package");
+        String start = build.substring(build.indexOf("&&") + 2).strip();
+        assertEquals("bin/spfgate", start, "the quick start runs the launcher with no arguments");
         Path jar = Path.of(System.getProperty("spfgate.jar"));
         assertTrue(Files.isRegularFile(jar), "the build made " + jar);
         int smtpPort = FreePort.onLoopback();
@@ -54,9 +59,13 @@ class ReadmeQuickStartIT {
                 .txt("sender.test", "v=spf1 ip4:127.0.0.1 -all")
                 .a("mail.sender.test", "127.0.0.1"))) {
             LogFile log = new LogFile(workDir.resolve("gateway.log"));
-            Process gateway = new ProcessBuilder(javaBinary(), "-Ddns.server=127.0.0.1:" + dns.port(),
-                    "-jar", jar.toString())
-                    .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.path().toFile()).start();
+            ProcessBuilder launcher = new ProcessBuilder(readme.resolveSibling(start).toString())
+                    .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.path().toFile());
+            launcher.environment().remove("JAVA_HOME");
+            launcher.environment().put("PATH", "/usr/lib/jvm/java-17-openjdk-amd64/bin:/usr/bin:/bin");
+            launcher.environment().put("SPFGATE_JAR", jar.toString());
+            launcher.environment().put("SPFGATE_JAVA_OPTS", "-Ddns.server=127.0.0.1:" + dns.port());
+            Process gateway = launcher.start();
             try {
                 log.awaitLine(l -> l.contains("spfgate listening on") && l.contains(":" + smtpPort),
                         Duration.ofSeconds(30), gateway::isAlive);
@@ -96,9 +105,5 @@ class ReadmeQuickStartIT {
     private static String readmeLine(Path readme, String prefix) throws IOException {
         return Files.readAllLines(readme).stream().map(String::strip).filter(l -> l.startsWith(prefix))
                 .findFirst().orElseThrow(() -> new AssertionError("README has no line starting with " + prefix));
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The gateway under test: the built jar in its own JVM ({@code java -jar spfgate.jar run --config
- * FILE}, exactly as the README and the systemd unit start it), so that its resident memory is its
- * own. Its configuration is written here: one loopback listener, the sink as {@code relay}, the
+ * The gateway under test: the built jar in its own JVM ({@code bin/spfgate run --config FILE},
+ * exactly as the README, the Dockerfile and the systemd unit start it), so that its resident
+ * memory is its own. Its configuration is written here: one loopback listener, the sink as {@code relay}, the
  * test DNS server as the only DNS server, the decision log on standard output (a file here).
  */
 final class GatewayProcess implements AutoCloseable {
@@ -40,6 +40,8 @@ final class GatewayProcess implements AutoCloseable {
     /**
      * Starts the jar and returns once it accepts SMTP connections.
      *
+     * @param jvmOptions     JVM options for a plain {@code java -jar}; {@code null}: started by
+     *                       {@code bin/spfgate} with the options it ships
      * @param maxConnections both {@code max_connections} and {@code max_connections_per_ip}: every
      *                       client here is 127.0.0.1, and the idle phase holds 10,000 sessions
      */
@@ -85,11 +87,20 @@ final class GatewayProcess implements AutoCloseable {
                         dnsQueryTimeout, SenderZone.DKIM_RESCUE ? "[fail]" : "[]", metricsPort));
         Path output = workDir.resolve("gateway.out");
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
-        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
+        if (jvmOptions == null) {
+            // the launcher operators run, on this JVM's Java; it execs the JVM, which keeps its pid
+            command.add(launcher().toString());
+        } else {
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", jar.toString()));
+        }
+        command.addAll(List.of("run", "--config", config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("SPFGATE_JAR", jar.toAbsolutePath().toString());
+        Process process = builder.start();
         GatewayProcess gateway = new GatewayProcess(process, smtpPort, metricsPort, output);
         try {
             LoopbackPort.awaitListening(smtpPort, Duration.ofSeconds(60), process, "the gateway (see " + output + ")");
@@ -98,6 +109,20 @@ final class GatewayProcess implements AutoCloseable {
             throw e;
         }
         return gateway;
+    }
+
+    private static Path launcher() {
+        for (Path p : List.of(Path.of("bin/spfgate"), Path.of("../bin/spfgate"))) {
+            if (Files.isExecutable(p)) {
+                return p.toAbsolutePath();
+            }
+        }
+        throw new IllegalStateException("bin/spfgate not found: run from the repository root");
+    }
+
+    /** The gateway JVM's command line, read from {@code /proc}: the JVM options it really runs with. */
+    String commandLine() throws IOException {
+        return Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline")).replace('\0', ' ').strip();
     }
 
     int smtpPort() {

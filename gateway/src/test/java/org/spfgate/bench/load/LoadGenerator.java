@@ -19,8 +19,8 @@ import org.spfgate.testdns.TestDnsServer;
  * and the same load sent straight to the sink as the baseline.
  *
  * <p>Set-up, all on loopback: the built jar runs in its own JVM ({@link GatewayProcess}, plain
- * {@code java -jar} with the JVM options the Dockerfile and the systemd unit ship, unless
- * {@code -Dload.gatewayJvm} gives others), relaying to
+ * started by {@code bin/spfgate} with the JVM options the Dockerfile and the systemd unit ship, unless
+ * {@code -Dload.gatewayJvm} gives others for a plain {@code java -jar}), relaying to
  * Postfix's {@code smtp-sink} ({@link SmtpSink}), asking the in-process {@link TestDnsServer} for
  * the {@link SenderZone} (include chain, ip4 lists, {@code a}, {@code mx}; the clients' 127.0.0.1
  * passes on {@code mx}, the HELO name passes on {@code a}). Clients ({@link SmtpLoadClient}) send
@@ -53,30 +53,16 @@ public final class LoadGenerator {
     private LoadGenerator() {
     }
 
-    /** The JVM options between {@code "java"} and {@code "-jar"} in docker/Dockerfile's ENTRYPOINT. */
-    static List<String> shippedJvmOptions() throws java.io.IOException {
-        for (Path dockerfile : List.of(Path.of("docker/Dockerfile"), Path.of("../docker/Dockerfile"))) {
-            if (java.nio.file.Files.exists(dockerfile)) {
-                String entrypoint = java.nio.file.Files.readAllLines(dockerfile).stream()
-                        .filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
-                List<String> words = Arrays.stream(entrypoint.substring("ENTRYPOINT ".length())
-                        .replaceAll("[\\[\\]\"]", "").split(",\\s*")).toList();
-                return words.subList(1, words.indexOf("-jar"));
-            }
-        }
-        throw new IllegalStateException("docker/Dockerfile not found: run from the repository root");
-    }
-
     public static void main(String[] args) throws Exception {
         int seconds = Integer.getInteger("load.seconds", 15);
         int warmupSeconds = Integer.getInteger("load.warmupSeconds", 10);
         int concurrency = Integer.getInteger("load.concurrency", 50);
         int idleSessions = Integer.getInteger("load.idleSessions", 10_000);
-        // By default the JVM options we ship (docker/Dockerfile's ENTRYPOINT, the systemd unit's
-        // ExecStart): the benchmark measures what operators run. -Dload.gatewayJvm= (empty) measures
-        // a bare "java -jar".
+        // By default bin/spfgate, as docker/Dockerfile's ENTRYPOINT and the systemd unit's ExecStart
+        // run it: the benchmark measures what operators run. -Dload.gatewayJvm= (empty) measures a
+        // bare "java -jar"; null below means "through the launcher".
         String jvm = System.getProperty("load.gatewayJvm");
-        List<String> gatewayJvm = jvm == null ? shippedJvmOptions()
+        List<String> gatewayJvm = jvm == null ? null
                 : Arrays.stream(jvm.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         Path jar = jar();
         long openFiles = ProcStatus.openFilesLimit();
@@ -93,7 +79,6 @@ public final class LoadGenerator {
         System.out.printf(Locale.ROOT, "machine: %d CPUs (%s), load average %s; load generator on Java %s%n",
                 Runtime.getRuntime().availableProcessors(), cpuModel(), ProcStatus.loadAverage(),
                 Runtime.version());
-        System.out.printf(Locale.ROOT, "gateway: %s, JVM options %s%n", jar, gatewayJvm.isEmpty() ? "(none)" : gatewayJvm);
         if (SenderZone.DKIM_RESCUE) {
             System.out.println("spf.dkim_rescue: [fail]; every message fails SPF and carries an aligned rsa-sha256 DKIM signature");
         }
@@ -109,6 +94,7 @@ public final class LoadGenerator {
             InetSocketAddress direct = new InetSocketAddress(InetAddress.getLoopbackAddress(), sink.port());
             ProcStatus gatewayStatus = gateway.status();
             ProcStatus sinkStatus = sink.status();
+            System.out.printf(Locale.ROOT, "gateway: %s%n", gateway.commandLine());
             long startRss = gatewayStatus.rssBytes();
             System.out.printf(Locale.ROOT, "gateway pid %d up, RSS %d MB; smtp-sink on port %d; DNS on port %d%n",
                     gateway.pid(), startRss / MB, sink.port(), dns.port());

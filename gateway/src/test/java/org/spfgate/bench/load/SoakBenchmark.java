@@ -29,7 +29,7 @@ import org.spfgate.testdns.TestDnsServer;
 import org.spfgate.testdns.TestZone;
 
 /**
- * The soak and fault benchmark: the built jar (its own JVM, the shipped JVM options) under mixed
+ * The soak and fault benchmark: the built jar (its own JVM, started by bin/spfgate) under mixed
  * traffic for a long time while everything around it misbehaves, counting what matters to a mail
  * administrator — messages lost (a client told 250 whose message the internal server never
  * committed) or duplicated (committed twice) — and watching the gateway's resident memory and
@@ -84,7 +84,7 @@ public final class SoakBenchmark {
         boolean ok;
         try (TestDnsServer dns = TestDnsServer.start(zone);
                 FaultyInternalServer internal = new FaultyInternalServer(faultShare);
-                GatewayProcess process = GatewayProcess.start(LoadGenerator.jar(), LoadGenerator.shippedJvmOptions(),
+                GatewayProcess process = GatewayProcess.start(LoadGenerator.jar(), null,
                         workDir, internal.port(), dns.port(), 1000, "{ connect: 2s, command: 3s, data: 5s }",
                         "500ms")) {
             Runtime.getRuntime().addShutdownHook(new Thread(process::stop));
