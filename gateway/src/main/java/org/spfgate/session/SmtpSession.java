@@ -189,8 +189,10 @@ public final class SmtpSession {
                 tx.log.heloSpf(heloVerdict);
             }
         }
-        // A client IP already holding its share of the relay connections waits (ended by end()).
-        if (!sessions.transactions.tryOpen(client)) {
+        // A client IP already holding its share of the relay connections waits (given back by
+        // end()); a trusted relay (a backup MX flushing its queue) is not bounded.
+        tx.holdsSlot = !(trust instanceof ClientTrust.Trusted);
+        if (tx.holdsSlot && !sessions.transactions.tryOpen(client)) {
             sessions.metrics.rejected(RejectionReason.TOO_MANY_TRANSACTIONS);
             return new Reply(451, "4.7.0 Too many transactions from " + client.getHostAddress()
                     + " at once, try again later");
@@ -201,7 +203,9 @@ public final class SmtpSession {
         } catch (DownstreamRefusal refusal) {
             return end(tx, refusal.reply(), relayRefused(refusal));
         } catch (RuntimeException bug) {
-            sessions.transactions.close(client);
+            if (tx.holdsSlot) {
+                sessions.transactions.close(client);
+            }
             throw bug;
         }
         transaction = tx;
@@ -501,7 +505,9 @@ public final class SmtpSession {
         if (tx.downstream != null) {
             tx.downstream.close();
         }
-        sessions.transactions.close(client);
+        if (tx.holdsSlot) {
+            sessions.transactions.close(client);
+        }
         TransactionRecord.Status status;
         if (reply == null) {
             status = TransactionRecord.Status.ABORTED;
@@ -584,6 +590,8 @@ public final class SmtpSession {
         SpfVerdict mailFromVerdict;
         SpfVerdict heloVerdict;
         DownstreamTransaction downstream;
+        /** Counted in the client IP's open transactions ({@code server.max_transactions_per_ip}). */
+        boolean holdsSlot;
         Reply lastRefusal;
         RejectionReason lastReason;
         /** The SPF refusal that accepted recipients wait on until the end of DATA (spf.dkim_rescue). */

@@ -290,6 +290,20 @@ class UnderAttackDialogTest {
         }
     }
 
+    /** A trusted relay (a backup MX flushing its queue) is not bounded by server.max_transactions_per_ip. */
+    @Test
+    void aTrustedRelayIsNotBoundedInItsTransactions() throws Exception {
+        try (GatewayUnderTest gw = GatewayUnderTest.with(Zones.standard())
+                .serverKey("max_transactions_per_ip: 1")
+                .trusted("trusted: [{ name: backup-mx, networks: [127.0.0.0/8] }]").start();
+                SmtpClient first = gw.connect();
+                SmtpClient second = gw.connect()) {
+            first.script(HELO + MAIL_FROM_ALICE);
+            second.script(HELO + MAIL_FROM_ALICE);
+            assertEquals(0, gw.counter("spfgate.rejections", "reason", "too_many_transactions"));
+        }
+    }
+
     /** A PROXY v2 header for a TCP over IPv4 client, with one TLV of {@code tlvBytes} octets (type 0x04, NOOP). */
     private static byte[] proxyV2(byte[] source, int port, int tlvBytes) {
         ByteBuffer b = ByteBuffer.allocate(16 + 12 + 3 + tlvBytes);
