@@ -111,13 +111,15 @@ public final class Gateway implements AutoCloseable {
         Downstream downstream = instead != null ? instead : downstream(config);
         this.sessions = new Sessions(SessionConfig.of(config, dns, dnsClock, null), downstream, metrics, decisions,
                 Clock.systemUTC());
-        this.gate = new ConnectionGate(server.maxConnections(), server.maxConnectionsPerIp(), sessions, metrics);
+        this.gate = new ConnectionGate(server.maxConnections(), server.maxConnectionsPerIp(), server.timeouts(),
+                sessions, metrics);
         try {
             for (HostPort address : server.listen()) {
                 listeners.add(new SmtpListener(address, server, gate, tls, metrics));
             }
         } catch (RuntimeException e) {
             // e.g. a listen host that does not resolve: release what holds threads
+            gate.close();
             downstream.close();
             decisions.close();
             metrics.close();
@@ -211,6 +213,7 @@ public final class Gateway implements AutoCloseable {
             if (metricsServer != null) {
                 metricsServer.close();
             }
+            gate.close();
             sessions.downstream().close(); // one replaced by a reload closed with its last session
             decisions.close();
             metrics.close();
@@ -298,13 +301,15 @@ public final class Gateway implements AutoCloseable {
         compare("server.max_message_size", was.maxMessageSize(), now.maxMessageSize(), changed);
         compare("server.timeouts", was.timeouts(), now.timeouts(), changed);
         compare("server.proxy_protocol", was.proxyProtocol(), now.proxyProtocol(), changed);
+        compare("server.max_transactions_per_ip", was.maxTransactionsPerIp(), now.maxTransactionsPerIp(), changed);
+        compare("server.listen_backlog", was.listenBacklog(), now.listenBacklog(), changed);
         compare("server.tls (STARTTLS on or off)", was.tls() == null, now.tls() == null, changed);
         compare("metrics.listen", config.metrics(), next.metrics(), changed);
         compare("log", config.log(), next.log(), changed);
         ServerConfig server = new ServerConfig(was.hostname(), was.listen(), was.maxConnections(),
                 was.maxConnectionsPerIp(), was.maxMessageSize(), now.maxRecipients(), was.timeouts(),
                 (was.tls() == null) == (now.tls() == null) ? now.tls() : was.tls(), was.proxyProtocol(),
-                now.bareLineEndings(), now.tempDirectory());
+                now.bareLineEndings(), now.tempDirectory(), was.maxTransactionsPerIp(), was.listenBacklog());
         return new GatewayConfig(server, next.domains(), next.relay(), next.deliverToDirectory(), next.dns(),
                 next.spf(), next.trusted(), config.metrics(), config.log());
     }

@@ -30,7 +30,9 @@ public final class Main {
 
     /**
      * Starts the gateway; SIGTERM and SIGINT shut it down gracefully, after which {@code run}
-     * returns; SIGHUP re-reads {@code file}.
+     * returns and the JVM exits 0: a clean stop is a success for systemd and container runtimes
+     * (left to the JVM's default, SIGTERM ends it with 143 once the shutdown hooks are done);
+     * SIGHUP re-reads {@code file}.
      */
     private static GatewayLauncher.Running startGateway(GatewayConfig config, Path file) throws IOException {
         Gateway gateway = new Gateway(config);
@@ -38,6 +40,11 @@ public final class Main {
         reloadOnSighup(gateway, file);
         gateway.start();
         gateway.installShutdownHook(SHUTDOWN_DEADLINE);
+        for (String name : new String[] {"TERM", "INT"}) {
+            // The drain takes up to the deadline: off the signal dispatcher thread.
+            Signal.handle(new Signal(name), signal -> Thread.ofPlatform().name("spfgate-stop")
+                    .start(() -> gateway.shutdown(SHUTDOWN_DEADLINE)));
+        }
         return new GatewayLauncher.Running() {
             @Override
             public void awaitTermination() throws InterruptedException {

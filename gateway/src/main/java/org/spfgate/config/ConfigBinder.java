@@ -74,11 +74,12 @@ final class ConfigBinder {
     private ServerConfig server(YamlNode node, String path) {
         Section s = section(node, path, "hostname", "listen", "max_connections", "max_connections_per_ip",
                 "max_message_size", "max_recipients", "timeouts", "tls", "proxy_protocol", "bare_line_endings",
-                "temp_directory");
+                "temp_directory", "max_transactions_per_ip", "listen_backlog");
+        int maxConnections = s.value("max_connections", this::positiveInt, ConfigDefaults.MAX_CONNECTIONS);
         return new ServerConfig(
                 s.value("hostname", scalar(DomainNameSyntax::normalize), ConfigDefaults.hostname()),
                 s.value("listen", nonEmptyList(scalar(HostPort::parse)), ConfigDefaults.LISTEN),
-                s.value("max_connections", this::positiveInt, ConfigDefaults.MAX_CONNECTIONS),
+                maxConnections,
                 s.value("max_connections_per_ip", this::positiveInt, ConfigDefaults.MAX_CONNECTIONS_PER_IP),
                 s.value("max_message_size", this::messageSize, ConfigDefaults.MAX_MESSAGE_SIZE),
                 s.value("max_recipients", this::positiveInt, ConfigDefaults.MAX_RECIPIENTS),
@@ -88,14 +89,18 @@ final class ConfigBinder {
                 s.value("proxy_protocol", list(scalar(Cidr::parse)), ConfigDefaults.PROXY_PROTOCOL),
                 s.value("bare_line_endings", choice(ServerConfig.BareLineEndings.class),
                         ConfigDefaults.BARE_LINE_ENDINGS),
-                s.value("temp_directory", nullable(this::path), ConfigDefaults.TEMP_DIRECTORY));
+                s.value("temp_directory", nullable(this::path), ConfigDefaults.TEMP_DIRECTORY),
+                s.value("max_transactions_per_ip", this::positiveInt, ConfigDefaults.MAX_TRANSACTIONS_PER_IP),
+                s.value("listen_backlog", this::positiveInt, ConfigDefaults.listenBacklog(maxConnections)));
     }
 
     private ServerConfig.Timeouts serverTimeouts(YamlNode node, String path) {
-        Section s = section(node, path, "command", "data");
+        Section s = section(node, path, "command", "data", "write", "session");
         return new ServerConfig.Timeouts(
                 s.value("command", this::duration, ConfigDefaults.COMMAND_TIMEOUT),
-                s.value("data", this::duration, ConfigDefaults.DATA_TIMEOUT));
+                s.value("data", this::duration, ConfigDefaults.DATA_TIMEOUT),
+                s.value("write", this::duration, ConfigDefaults.WRITE_TIMEOUT),
+                s.value("session", this::duration, ConfigDefaults.SESSION_TIMEOUT));
     }
 
     private ServerConfig.TlsConfig serverTls(YamlNode node, String path) {

@@ -36,6 +36,19 @@ public final class ConfigDefaults {
     /** RFC 5321 4.5.3.2.7 asks for at least 5 minutes waiting for a command. */
     public static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration DATA_TIMEOUT = Duration.ofMinutes(10);
+    /** As Postfix's smtpd_timeout, which bounds sending a reply as well as reading a command. */
+    public static final Duration WRITE_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * A whole connection. Longer than any honest session: Postfix's client stops reusing a
+     * connection after 300 s (smtp_connection_reuse_time_limit), and a 50 MB message at 100 kB/s
+     * takes about 8 minutes.
+     */
+    public static final Duration SESSION_TIMEOUT = Duration.ofMinutes(30);
+    /**
+     * Open transactions one client IP may hold at once. Each holds one of {@code relay.connections}
+     * (50): a few addresses must not be able to take them all.
+     */
+    public static final int MAX_TRANSACTIONS_PER_IP = 10;
     /** {@code null}: no STARTTLS until a certificate and key are configured. */
     public static final ServerConfig.TlsConfig SERVER_TLS = null;
     /** Empty: no PROXY protocol. */
@@ -43,6 +56,16 @@ public final class ConfigDefaults {
     public static final ServerConfig.BareLineEndings BARE_LINE_ENDINGS = ServerConfig.BareLineEndings.NORMALIZE;
     /** {@code null}: the system's temporary directory ({@code java.io.tmpdir}). */
     public static final Path TEMP_DIRECTORY = null;
+
+    /**
+     * {@code server.listen_backlog} when absent: room for a burst of {@code max_connections} new
+     * connections between two runs of the accept loop. SubEtha's 50 overflowed in a burst of a
+     * few thousand: the kernel completed handshakes (SYN cookies) that were never accepted, and
+     * those senders waited out their greeting time-out instead of getting 220 or 421.
+     */
+    public static int listenBacklog(int maxConnections) {
+        return maxConnections;
+    }
 
     // domains:
     public static final List<String> DOMAINS = List.of("example.test");
@@ -105,7 +128,7 @@ public final class ConfigDefaults {
     public static ServerConfig server() {
         return new ServerConfig(hostname(), LISTEN, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_MESSAGE_SIZE,
                 MAX_RECIPIENTS, new ServerConfig.Timeouts(COMMAND_TIMEOUT, DATA_TIMEOUT), SERVER_TLS, PROXY_PROTOCOL,
-                BARE_LINE_ENDINGS, TEMP_DIRECTORY);
+                BARE_LINE_ENDINGS, TEMP_DIRECTORY, MAX_TRANSACTIONS_PER_IP, listenBacklog(MAX_CONNECTIONS));
     }
 
     public static DnsConfig dns() {

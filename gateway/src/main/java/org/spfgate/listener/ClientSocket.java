@@ -3,49 +3,43 @@ package org.spfgate.listener;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import org.spfgate.relay.WaitDeadlines;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import org.spfgate.relay.WriteDeadline;
 
 /**
- * An accepted client connection as the listener hands it to SubEtha: a plain socket whose read
- * time-out ({@code server.timeouts.command}, {@code .data}) is kept by {@link WaitDeadlines}
- * instead of the JDK. SubEtha and the DATA command set it with {@link #setSoTimeout} as usual;
- * the reads themselves wait without a time-out (no JDK timer per blocking read), and a read that
- * outlasts it is ended by shutting the input under it and fails with the same
- * {@link SocketTimeoutException} as before — so the replies stay SubEtha's {@code 421 Timeout
- * waiting for data from client.} and ours during DATA. STARTTLS layers over this socket, so the
- * time-out holds inside TLS too.
+ * An accepted client connection as the listener hands it to SubEtha: a plain socket whose output
+ * has a deadline per write ({@code server.timeouts.write}: a client that never reads its replies
+ * is dropped instead of holding its session, and perhaps a relay connection, forever) and whose
+ * input says when the session thread is blocked waiting for the client and since when the
+ * current command line has been arriving — what the command-line and session deadlines of
+ * {@link ClientDeadlines} act on. STARTTLS layers over this socket, so both hold inside TLS too.
+ *
+ * <p>Its read time-out ({@code server.timeouts.command}, {@code .data}: what SubEtha and the DATA
+ * command set with {@link #setSoTimeout}) is kept here too, not by the JDK: a socket time-out on a
+ * virtual thread arms and cancels a JDK timer at every read that blocks, and each wakes the
+ * timer's thread — a sixth of the gateway's CPU under load (docs/benchmarks.md). The reads wait
+ * without one; the deadlines' sweep ends a read that outlasts it by shutting the input under it,
+ * and the read fails with the same {@link SocketTimeoutException} as before, so the replies stay
+ * SubEtha's {@code 421 Timeout waiting for data from client.} and ours during DATA.
  */
-final class ClientSocket extends Socket implements WaitDeadlines.Wait {
+final class ClientSocket extends Socket {
 
-    private final WaitDeadlines deadlines;
-    private volatile int timeoutMillis;
-    /** When the read in progress began ({@link System#nanoTime()}); 0: no read in progress. */
-    private volatile long readingSince;
-    private volatile boolean expired;
-    private Input input;
+    private final ScheduledExecutorService timer;
+    private final Duration writeLimit;
+    private final Runnable onWriteExpiry;
+    private volatile Input input;
+    private OutputStream output;
+    private volatile int readTimeoutMillis;
+    private volatile boolean readExpired;
 
-    ClientSocket(WaitDeadlines deadlines) {
-        this.deadlines = deadlines;
-    }
-
-    /** Watched from now on (the socket is connected); until {@link #close}. */
-    void accepted() {
-        deadlines.watch(this);
-    }
-
-    @Override
-    public void setSoTimeout(int timeout) {
-        if (timeout < 0) {
-            throw new IllegalArgumentException("timeout < 0");
-        }
-        timeoutMillis = timeout;
-    }
-
-    @Override
-    public int getSoTimeout() {
-        return timeoutMillis;
+    ClientSocket(ScheduledExecutorService timer, Duration writeLimit, Runnable onWriteExpiry) {
+        this.timer = timer;
+        this.writeLimit = writeLimit;
+        this.onWriteExpiry = onWriteExpiry;
     }
 
     @Override
@@ -57,11 +51,33 @@ final class ClientSocket extends Socket implements WaitDeadlines.Wait {
     }
 
     @Override
-    public void expireIfOverdue(long nowNanos) {
-        long since = readingSince;
-        int limit = timeoutMillis;
+    public synchronized OutputStream getOutputStream() throws IOException {
+        if (output == null) {
+            output = new WriteDeadline(super.getOutputStream(), this, timer, writeLimit, onWriteExpiry);
+        }
+        return output;
+    }
+
+    @Override
+    public void setSoTimeout(int timeout) {
+        if (timeout < 0) {
+            throw new IllegalArgumentException("timeout < 0");
+        }
+        readTimeoutMillis = timeout;
+    }
+
+    @Override
+    public int getSoTimeout() {
+        return readTimeoutMillis;
+    }
+
+    /** Called by the deadlines' sweep: a read that has outlasted the read time-out ends now. */
+    void expireReadIfOverdue(long nowNanos) {
+        Input in = input;
+        int limit = readTimeoutMillis;
+        long since = in == null ? 0 : in.readingSince;
         if (since != 0 && limit > 0 && nowNanos - since > limit * 1_000_000L) {
-            expired = true;
+            readExpired = true;
             try {
                 shutdownInput(); // wakes the blocked read with end-of-stream; replies can still go out
             } catch (IOException alreadyGone) {
@@ -70,17 +86,42 @@ final class ClientSocket extends Socket implements WaitDeadlines.Wait {
         }
     }
 
-    @Override
-    public void close() throws IOException {
-        deadlines.unwatch(this);
-        super.close();
+    private SocketTimeoutException readTimedOut() {
+        return new SocketTimeoutException("Read timed out after " + readTimeoutMillis + " ms");
     }
 
-    private SocketTimeoutException timedOut() {
-        return new SocketTimeoutException("Read timed out after " + timeoutMillis + " ms");
+    /** Whether the session's thread is blocked right now in a read from the client. */
+    boolean isWaitingForClient() {
+        Input in = input;
+        return in != null && in.reading;
+    }
+
+    /**
+     * When the line now arriving started (its first octet came in, or it was already buffered when
+     * the previous command ended), in {@link System#nanoTime()}; 0 when no line is arriving.
+     */
+    long lineStartedAt() {
+        Input in = input;
+        return in == null ? 0 : in.lineStartedAt;
+    }
+
+    /**
+     * A command ended: the next line starts now if its octets are already here, else with its
+     * first octet. Judged at command boundaries, not by looking for LF in the octets: after
+     * STARTTLS these are TLS records, whose bytes say nothing about lines.
+     */
+    void commandEnded(boolean moreBuffered) {
+        Input in = input;
+        if (in != null) {
+            in.lineStartedAt = moreBuffered ? System.nanoTime() : 0;
+        }
     }
 
     private final class Input extends FilterInputStream {
+        volatile boolean reading;
+        volatile long lineStartedAt;
+        /** When the read in progress began ({@link System#nanoTime()}); 0: none. */
+        volatile long readingSince;
 
         Input(InputStream in) {
             super(in);
@@ -95,23 +136,41 @@ final class ClientSocket extends Socket implements WaitDeadlines.Wait {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            if (expired) {
-                throw timedOut();
+            if (readExpired) {
+                throw readTimedOut();
             }
             long now = System.nanoTime();
             readingSince = now == 0 ? 1 : now;
+            reading = true;
             int n;
             try {
                 n = super.read(b, off, len);
             } catch (IOException e) {
-                throw expired ? timedOut() : e;
+                throw readExpired ? readTimedOut() : e;
             } finally {
+                reading = false;
                 readingSince = 0;
             }
-            if (n < 0 && expired) {
-                throw timedOut();
+            if (n < 0 && readExpired) {
+                throw readTimedOut();
             }
+            arrived(n);
             return n;
+        }
+
+        /**
+         * Only what is already read counts: the kernel is not asked (one {@code ioctl} per command
+         * otherwise). Octets still in the kernel arrive with the next read, a moment later.
+         */
+        @Override
+        public int available() {
+            return 0;
+        }
+
+        private void arrived(int octets) {
+            if (octets > 0 && lineStartedAt == 0) {
+                lineStartedAt = System.nanoTime();
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.spfgate.config.ServerConfig;
 import org.spfgate.metrics.ConnectionOutcome;
 import org.spfgate.metrics.GatewayMetrics;
 import org.spfgate.session.SmtpSession;
@@ -20,7 +21,7 @@ import org.subethamail.smtp.server.SessionHandler;
  * enabled): {@code 421 4.7.0}; while shutting down: {@code 421 4.3.2}. Shared by all listen
  * addresses, so the limits hold for the whole gateway.
  */
-public final class ConnectionGate implements SessionHandler {
+public final class ConnectionGate implements SessionHandler, AutoCloseable {
 
     private final int maxConnections;
     private final int maxConnectionsPerIp;
@@ -29,13 +30,21 @@ public final class ConnectionGate implements SessionHandler {
     private final AtomicInteger open = new AtomicInteger();
     private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
     private final Map<Session, Connection> connections = new ConcurrentHashMap<>();
+    private final ClientDeadlines deadlines;
     private volatile boolean shuttingDown;
 
-    public ConnectionGate(int maxConnections, int maxConnectionsPerIp, Sessions sessions, GatewayMetrics metrics) {
+    /** @param timeouts {@code server.timeouts}: the command-line, session and write deadlines of every connection */
+    public ConnectionGate(int maxConnections, int maxConnectionsPerIp, ServerConfig.Timeouts timeouts,
+            Sessions sessions, GatewayMetrics metrics) {
         this.maxConnections = maxConnections;
         this.maxConnectionsPerIp = maxConnectionsPerIp;
         this.sessions = sessions;
         this.metrics = metrics;
+        this.deadlines = new ClientDeadlines(timeouts, metrics, connections::values);
+    }
+
+    ClientDeadlines deadlines() {
+        return deadlines;
     }
 
     @Override
@@ -57,7 +66,8 @@ public final class ConnectionGate implements SessionHandler {
             return SessionAcceptance.failure(421, "4.7.0 Too many connections from " + ip.getHostAddress()
                     + ", try again later");
         }
-        connections.put(session, new Connection(session, sessions.open(ip)));
+        connections.put(session, new Connection(session, sessions.open(ip),
+                session.getSocket() instanceof ClientSocket client ? client : null));
         metrics.connectionOpened(ConnectionOutcome.ACCEPTED);
         metrics.sessionStarted();
         return SessionAcceptance.success();
@@ -107,5 +117,11 @@ public final class ConnectionGate implements SessionHandler {
 
     public int openConnections() {
         return open.get();
+    }
+
+    /** Stops the deadline timer (after the listeners have stopped). */
+    @Override
+    public void close() {
+        deadlines.close();
     }
 }

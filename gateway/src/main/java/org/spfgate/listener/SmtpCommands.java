@@ -37,11 +37,12 @@ final class SmtpCommands {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpCommands.class);
     /**
-     * Commands other than RCPT, QUIT and a MAIL outside a transaction that a connection may send
-     * before its next MAIL opens a transaction (Postfix's smtpd_junk_command_limit is also 100): a
-     * NOOP, RSET or VRFY loop does nothing but hold a connection slot, which each command's
-     * time-out cannot stop — and a refused MAIL or DATA repeated inside a transaction would also
-     * hold a downstream connection. RCPT is bounded by the session's limits on refused recipients.
+     * Commands other than RCPT and QUIT that a connection may send before its next delivered
+     * message (Postfix's smtpd_junk_command_limit is also 100): a NOOP, RSET or VRFY loop does
+     * nothing but hold a connection slot, which each command's time-out cannot stop; a MAIL that
+     * never delivers counts too, since each one opens a transaction on the internal server (a
+     * MAIL/RSET loop made it run thousands a second). RCPT is bounded by the session's limits on
+     * refused recipients.
      */
     static final int MAX_COMMANDS_WITHOUT_MAIL = 100;
     private static final Set<String> UNCOUNTED_VERBS = Set.of("RCPT", "QUIT");
@@ -91,7 +92,8 @@ final class SmtpCommands {
 
     /**
      * Every verb: during a graceful shutdown, 421 4.3.2 for every command outside a transaction;
-     * 421 4.7.0 after {@link #MAX_COMMANDS_WITHOUT_MAIL}; and the one place where a bug in our code
+     * 421 4.7.0 after {@link #MAX_COMMANDS_WITHOUT_MAIL}; the start of the next command line's
+     * deadline when it is answered ({@link ClientDeadlines}); and the one place where a bug in our code
      * (policy, headers, relay) is caught, so that the client never sees a stack trace nor a
      * connection that silently goes away.
      */
@@ -111,11 +113,12 @@ final class SmtpCommands {
             if (gate.isShuttingDown() && !transactionBefore && !"QUIT".equals(getName())) {
                 throw new DropConnectionException(421, "4.3.2 Service shutting down, try again later");
             }
-            // a MAIL that may open a transaction is what the limit waits for; inside one it is junk
-            boolean counted = !UNCOUNTED_VERBS.contains(getName()) && !("MAIL".equals(getName()) && !transactionBefore);
-            if (connection != null && counted && connection.commandWithoutMail() > MAX_COMMANDS_WITHOUT_MAIL) {
+            // only a delivered message starts the count afresh (below)
+            boolean counted = !UNCOUNTED_VERBS.contains(getName());
+            if (connection != null && counted && connection.commandWithoutDelivery() > MAX_COMMANDS_WITHOUT_MAIL) {
                 throw new DropConnectionException(421, "4.7.0 too many commands without mail, closing");
             }
+            int deliveriesBefore = connection == null ? 0 : connection.smtp().deliveries();
             DropConnectionException[] drop = new DropConnectionException[1];
             Connection.CommandBody guarded = () -> {
                 try {
@@ -130,9 +133,10 @@ final class SmtpCommands {
                 guarded.run();
             } else {
                 connection.execute(guarded);
-                if ("MAIL".equals(getName()) && !transactionBefore && connection.smtp().inTransaction()) {
-                    connection.mailStarted();
+                if (connection.smtp().deliveries() > deliveriesBefore) {
+                    connection.delivered();
                 }
+                connection.commandEnded();
             }
             if (drop[0] != null) {
                 throw drop[0];

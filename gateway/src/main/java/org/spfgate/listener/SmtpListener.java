@@ -4,14 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.spfgate.config.HostPort;
 import org.spfgate.config.ServerConfig;
 import org.spfgate.metrics.GatewayMetrics;
-import org.spfgate.relay.WaitDeadlines;
 import org.subethamail.smtp.internal.proxy.ProxyHandler;
 import org.subethamail.smtp.server.SMTPServer;
 
@@ -25,26 +22,22 @@ import org.subethamail.smtp.server.SMTPServer;
 public final class SmtpListener {
 
     /**
-     * Connections SubEtha itself accepts beyond {@code max_connections}, so that the ones over the
-     * limit still get our {@code 421 4.7.0} instead of waiting in the kernel's backlog.
+     * Connections SubEtha itself accepts beyond {@code max_connections} (at least this many, or
+     * as many again as {@code max_connections}), so that the ones over the limit get our
+     * {@code 421 4.7.0} instead of waiting in the kernel's backlog or getting SubEtha's own 421
+     * without an enhanced status code. A refusal lasts a moment; in a burst many are in flight.
      */
     private static final int REFUSAL_HEADROOM = 64;
 
     private final SMTPServer server;
     private final ListeningSocket socket;
     private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
-    /** Sweeps the clients' read time-outs ({@link ClientSocket}); never blocks on the network. */
-    private final ScheduledExecutorService deadlineTimer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("spfgate-client-deadlines").daemon().factory());
     private final HostPort configured;
 
     public SmtpListener(HostPort address, ServerConfig config, ConnectionGate gate, ServerTls tls, GatewayMetrics metrics) {
         this.configured = address;
         try {
-            Duration command = config.timeouts().command();
-            Duration data = config.timeouts().data();
-            this.socket = new ListeningSocket(new WaitDeadlines(deadlineTimer,
-                    command.compareTo(data) < 0 ? command : data));
+            this.socket = new ListeningSocket(gate.deadlines());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -62,7 +55,8 @@ public final class SmtpListener {
                 .executorService(sessions)
                 .serverSocketFactory(() -> socket)
                 .sessionHandler(config.proxyProtocol().isEmpty() ? new StreamsOnSessionThread(gate) : gate)
-                .maxConnections(config.maxConnections() + REFUSAL_HEADROOM)
+                .maxConnections(config.maxConnections() + Math.max(REFUSAL_HEADROOM, config.maxConnections()))
+                .backlog(config.listenBacklog())
                 .connectionTimeoutMs((int) Math.min(Integer.MAX_VALUE, config.timeouts().command().toMillis()))
                 .maxMessageSize(Math.max(1, maxMessageSize))
                 .insertReceivedHeaders(false)
@@ -105,6 +99,5 @@ public final class SmtpListener {
         socket.stopAccepting();
         server.stop(); // interrupts the accept thread parked by stopAccepting()
         socket.release();
-        deadlineTimer.shutdownNow();
     }
 }

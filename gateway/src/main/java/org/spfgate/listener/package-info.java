@@ -10,6 +10,9 @@
  * the connection's raw input as {@link org.spfgate.message.DotTerminatedData} (SubEtha's
  * buffered input, with the data time-out) and drains what the session left of it before
  * replying, so that no byte of the message is read as a command. It makes no mail decisions.
+ * It also keeps the deadlines a client cannot stretch by trickling or never reading
+ * ({@link org.spfgate.listener.ClientDeadlines}: a whole command line, the whole session, each
+ * reply), and reads the PROXY header itself ({@link org.spfgate.listener.ProxyHeader}).
  *
  * <p>{@link org.spfgate.listener.ConnectionGate} is given the {@link org.spfgate.session.Sessions}
  * to open a session from, {@link org.spfgate.listener.SmtpListener} the server part of the

@@ -18,7 +18,9 @@ import java.util.Objects;
  *
  * <p>The header section ends at the first empty line (CRLF or a lone LF); a message that starts
  * with an empty line has none. Lines that are not fields are passed through and do not end it.
- * Only A-R candidates are buffered; everything else streams.
+ * Only A-R candidates are buffered; everything else streams. Control characters in a field
+ * name or before the authserv-id are read past, as a lenient reader downstream might: a forged
+ * field must not slip through by hiding our name or id behind a form feed.
  */
 public final class OwnAuthenticationResultsFilter extends InputStream {
 
@@ -169,7 +171,14 @@ public final class OwnAuthenticationResultsFilter extends InputStream {
                 case NAME -> {
                     inPos++;
                     keep(b);
-                    if (nameMatched < NAME.length) {
+                    if (isControl(b) && b != '\r' && b != '\n') {
+                        // Not in any field name (RFC 5322 2.2), but a lenient reader downstream may
+                        // skip it and read the name around it: match as if it were not there.
+                        if (fieldLength >= MAX_FIELD_BYTES) {
+                            fieldLength = 0;
+                            state = State.DROP_LINE; // endless, on a line that may be ours: drop
+                        }
+                    } else if (nameMatched < NAME.length) {
                         if (lower(b) == NAME[nameMatched]) {
                             nameMatched++;
                         } else {
@@ -270,7 +279,8 @@ public final class OwnAuthenticationResultsFilter extends InputStream {
 
     /**
      * RFC 8601 2.2: {@code "Authentication-Results:" [CFWS] authserv-id ...}; authserv-id is a
-     * {@code value} (RFC 2045 token or quoted-string). Comments and folding before it are skipped.
+     * {@code value} (RFC 2045 token or quoted-string). Comments, folding white space and any other
+     * control character before it are skipped.
      */
     private Claim claim(boolean complete) {
         int i = 0;
@@ -291,7 +301,9 @@ public final class OwnAuthenticationResultsFilter extends InputStream {
                 }
             } else if (b == '(') {
                 depth = 1;
-            } else if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+            } else if (b != ' ' && !isControl(b)) {
+                // Not only folding white space: any control character is skipped too. A lenient
+                // reader downstream (one that strips form feeds, say) would see our id after it.
                 break;
             }
         }
@@ -324,6 +336,11 @@ public final class OwnAuthenticationResultsFilter extends InputStream {
             }
         }
         return normaliseId(id.toString()).equals(ownId) ? Claim.OURS : Claim.FOREIGN;
+    }
+
+    /** C0 controls and DEL: never part of a field name or an id, skipped by lenient readers. */
+    private static boolean isControl(byte b) {
+        return (b >= 0 && b < ' ') || b == 0x7f;
     }
 
     /** RFC 2045 5.1 token characters. */

@@ -62,6 +62,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private final AtomicInteger sessionsActive = new AtomicInteger();
 
     private final Map<ConnectionOutcome, Counter> connections = new EnumMap<>(ConnectionOutcome.class);
+    private final Map<ClientDeadline, Counter> clientDeadlines = new EnumMap<>(ClientDeadline.class);
+    private final Counter decisionLinesSuppressed;
     private final Map<SpfIdentity, Map<SpfResult, Counter>> spfChecks = new EnumMap<>(SpfIdentity.class);
     private final Timer spfCheckSeconds;
     private final Map<MessageOutcome, Counter> messages = new EnumMap<>(MessageOutcome.class);
@@ -103,6 +105,14 @@ public final class GatewayMetrics implements AutoCloseable {
                     .description("Connections by what the listener did with them")
                     .tag("outcome", o.token()).register(registry));
         }
+        for (ClientDeadline d : ClientDeadline.values()) {
+            clientDeadlines.put(d, Counter.builder("spfgate.client.deadlines")
+                    .description("Client connections closed because a deadline passed: command line, session or write")
+                    .tag("deadline", d.token()).register(registry));
+        }
+        decisionLinesSuppressed = Counter.builder("spfgate.decision.log.suppressed")
+                .description("Transactions abandoned before any RCPT beyond the first ones of their connection: no log line")
+                .register(registry);
         Gauge.builder("spfgate.sessions.active", sessionsActive, AtomicInteger::get)
                 .description("SMTP sessions open right now")
                 .register(registry);
@@ -222,6 +232,16 @@ public final class GatewayMetrics implements AutoCloseable {
     }
 
     /** An SMTP session began (after the greeting); pair with {@link #sessionEnded()}. */
+    /** A client connection closed because {@code deadline} passed. */
+    public void clientDeadlinePassed(ClientDeadline deadline) {
+        clientDeadlines.get(deadline).increment();
+    }
+
+    /** A transaction ended without a decision-log line (churn beyond the first of its connection). */
+    public void decisionLineSuppressed() {
+        decisionLinesSuppressed.increment();
+    }
+
     public void sessionStarted() {
         sessionsActive.incrementAndGet();
     }

@@ -49,7 +49,9 @@ public enum RejectionReason {
     /** The gateway is shutting down (421). */
     SHUTTING_DOWN,
     /** Too many recipients refused permanently in one connection: closed (421 4.7.0). */
-    TOO_MANY_ERRORS;
+    TOO_MANY_ERRORS,
+    /** {@code server.max_transactions_per_ip} open transactions from the client's IP already (451 4.7.0 at MAIL). */
+    TOO_MANY_TRANSACTIONS;
 
     private final String token = name().toLowerCase(Locale.ROOT);
 

@@ -7,9 +7,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Time limits on waiting for a peer — the internal server's reply ({@code relay.timeouts}), the
- * client's next command or the rest of its message ({@code server.timeouts}) — kept without a
- * timer per read. A socket time-out ({@code SO_TIMEOUT}) on a virtual thread arms and cancels a
+ * Time limits on waiting for the internal server's replies ({@code relay.timeouts}), kept
+ * without a timer per read (the client side does the same in the listener's deadline sweep). A socket time-out ({@code SO_TIMEOUT}) on a virtual thread arms and cancels a
  * timer in the JDK's scheduler at every read that blocks, and each of them wakes the scheduler's
  * thread: under load that was about a sixth of the gateway's CPU (docs/benchmarks.md). Instead
  * each connection notes when its wait began, and one sweep, a few times per time-out, ends the

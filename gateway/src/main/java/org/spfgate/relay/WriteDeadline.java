@@ -12,21 +12,30 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A socket's output with a time limit per write. Java socket writes have no time-out of their own:
- * an internal server that stops reading mid-DATA would hang the session's thread forever once the
- * TCP buffers fill. Each write that reaches the socket arms a timer that closes the socket; the
- * blocked write then fails with an {@link IOException}, which the relay answers with 451 4.4.1.
+ * a peer that stops reading would hang the writing thread forever once the TCP buffers fill — an
+ * internal server mid-DATA (the relay then answers 451 4.4.1), or a client that pipelines commands
+ * and never reads our replies (the listener then drops it). Each write that reaches the socket
+ * arms a timer that closes the socket; the blocked write then fails with an {@link IOException}.
  */
-final class WriteDeadline extends FilterOutputStream {
+public final class WriteDeadline extends FilterOutputStream {
 
     private final ScheduledExecutorService timer;
     private final Closeable socket;
+    private final Runnable onExpiry;
     private volatile Duration limit;
 
     WriteDeadline(OutputStream out, Closeable socket, ScheduledExecutorService timer, Duration limit) {
+        this(out, socket, timer, limit, () -> { });
+    }
+
+    /** @param onExpiry run once the socket was closed because a write took longer than {@code limit} */
+    public WriteDeadline(OutputStream out, Closeable socket, ScheduledExecutorService timer, Duration limit,
+            Runnable onExpiry) {
         super(out);
         this.socket = socket;
         this.timer = timer;
         this.limit = limit;
+        this.onExpiry = onExpiry;
     }
 
     void limit(Duration limit) {
@@ -61,5 +70,6 @@ final class WriteDeadline extends FilterOutputStream {
         } catch (IOException ignored) {
             // Closing is all we wanted; the blocked writer reports the failure.
         }
+        onExpiry.run();
     }
 }

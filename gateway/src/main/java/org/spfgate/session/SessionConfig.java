@@ -33,8 +33,9 @@ import org.spfgate.spf.SpfTrace;
  * @param throughRelay    SPF for the client before a trusted relay with {@code spf: through}
  * @param dkimRescue      the end-of-DATA verdict for {@code spf.dkim_rescue}
  * @param tempDirectory   where a held message too large for memory goes ({@code server.temp_directory})
+ * @param maxTransactionsPerIp {@code server.max_transactions_per_ip}
  */
-public record SessionConfig(String hostname, int maxRecipients, long maxMessageSize,
+public record SessionConfig(String hostname, int maxRecipients, long maxMessageSize, int maxTransactionsPerIp,
         ServerConfig.BareLineEndings bareLineEndings, boolean checkHelo, SpfChecker spf,
         TrustedClients trustedClients, RecipientPolicy recipients, SpfPolicy spfPolicy, TraceHeaders traceHeaders,
         SpfThroughRelay throughRelay, DkimRescue dkimRescue, Path tempDirectory) {
@@ -89,6 +90,7 @@ public record SessionConfig(String hostname, int maxRecipients, long maxMessageS
         List<String> mxOf = TrustedClients.mxOfDomains(config.trusted());
         MxHostAddresses mxHosts = mxOf.isEmpty() ? null : new MxHostAddresses(mxOf, dns, nanoClock);
         return new SessionConfig(server.hostname(), server.maxRecipients(), server.maxMessageSize(),
+                server.maxTransactionsPerIp(),
                 server.bareLineEndings(), spf.checkHelo(), checker,
                 new TrustedClients(config.trusted(), dns, trustChecker, mxHosts),
                 new RecipientPolicy(config.domains()),

@@ -24,6 +24,7 @@ public final class Sessions {
     final GatewayMetrics metrics;
     final DecisionLog decisions;
     final Clock clock;
+    final ClientTransactions transactions;
     private final AtomicLong transactionIds = new AtomicLong(System.currentTimeMillis() << 12);
 
     public Sessions(SessionConfig config, Downstream downstream, GatewayMetrics metrics, DecisionLog decisions,
@@ -33,6 +34,7 @@ public final class Sessions {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.decisions = Objects.requireNonNull(decisions, "decisions");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.transactions = new ClientTransactions(config.maxTransactionsPerIp());
     }
 
     /**

@@ -81,6 +81,13 @@ public final class SmtpSession {
      * downstream connection, forever.
      */
     static final int MAX_DEFERRED_RECIPIENTS = 1000;
+    /**
+     * Transactions of one connection abandoned before any RCPT (MAIL, then RSET, HELO or QUIT)
+     * that still get their decision-log line; later ones are only counted
+     * (spfgate_decision_log_suppressed_total). Such a transaction decides nothing about a message,
+     * and a MAIL/RSET loop would otherwise write several times more log than it sends.
+     */
+    static final int MAX_LOGGED_ABANDONED = 10;
     /** RFC 5321 3.8: 421 tells the client that we close the connection. */
     private static final Reply TOO_MANY_ERRORS = new Reply(421, "4.7.0 too many errors, closing");
 
@@ -96,6 +103,8 @@ public final class SmtpSession {
     private Transaction transaction;
     private int refusedRecipients;
     private int deferredRecipients;
+    private int deliveries;
+    private int abandoned;
 
     SmtpSession(Sessions sessions, Sessions.Generation generation, InetAddress client) {
         this.sessions = sessions;
@@ -180,11 +189,24 @@ public final class SmtpSession {
                 tx.log.heloSpf(heloVerdict);
             }
         }
+        // A client IP already holding its share of the relay connections waits (given back by
+        // end()); a trusted relay (a backup MX flushing its queue) is not bounded.
+        tx.holdsSlot = !(trust instanceof ClientTrust.Trusted);
+        if (tx.holdsSlot && !sessions.transactions.tryOpen(client)) {
+            sessions.metrics.rejected(RejectionReason.TOO_MANY_TRANSACTIONS);
+            return new Reply(451, "4.7.0 Too many transactions from " + client.getHostAddress()
+                    + " at once, try again later");
+        }
         try {
             tx.downstream = generation.downstream.open(new Envelope(
                     sender, parameters.smtpUtf8(), parameters.eightBitMime(), parameters.declaredSize()));
         } catch (DownstreamRefusal refusal) {
             return end(tx, refusal.reply(), relayRefused(refusal));
+        } catch (RuntimeException bug) {
+            if (tx.holdsSlot) {
+                sessions.transactions.close(client);
+            }
+            throw bug;
         }
         transaction = tx;
         return new Reply(250, "2.1.0 Sender OK");
@@ -289,6 +311,11 @@ public final class SmtpSession {
 
     public boolean inTransaction() {
         return transaction != null;
+    }
+
+    /** Messages this connection has delivered so far (the internal server's 250 passed on). */
+    public int deliveries() {
+        return deliveries;
     }
 
     /** Whether DATA may start: a transaction with at least one accepted recipient. */
@@ -483,10 +510,14 @@ public final class SmtpSession {
         if (tx.downstream != null) {
             tx.downstream.close();
         }
+        if (tx.holdsSlot) {
+            sessions.transactions.close(client);
+        }
         TransactionRecord.Status status;
         if (reply == null) {
             status = TransactionRecord.Status.ABORTED;
         } else if (reply.isPositive()) {
+            deliveries++;
             status = TransactionRecord.Status.RELAYED;
             sessions.metrics.messageOutcome(MessageOutcome.RELAYED);
         } else if (reply.isTransient()) {
@@ -501,6 +532,11 @@ public final class SmtpSession {
         }
         if (reason != null) {
             tx.log.reason(reason.token());
+        }
+        boolean noRecipientTried = tx.accepted.isEmpty() && tx.lastRefusal == null;
+        if (status == TransactionRecord.Status.ABORTED && noRecipientTried && ++abandoned > MAX_LOGGED_ABANDONED) {
+            sessions.metrics.decisionLineSuppressed();
+            return reply;
         }
         sessions.decisions.write(tx.log.build(status, reply, Duration.ofNanos(System.nanoTime() - tx.started)));
         return reply;
@@ -559,6 +595,8 @@ public final class SmtpSession {
         SpfVerdict mailFromVerdict;
         SpfVerdict heloVerdict;
         DownstreamTransaction downstream;
+        /** Counted in the client IP's open transactions ({@code server.max_transactions_per_ip}). */
+        boolean holdsSlot;
         Reply lastRefusal;
         RejectionReason lastReason;
         /** The SPF refusal that accepted recipients wait on until the end of DATA (spf.dkim_rescue). */

@@ -30,7 +30,7 @@ class BadConfigTest {
                         """,
                         "line 2, column 3: server.colour: unknown key (expected one of: hostname, listen, max_connections,"
                                 + " max_connections_per_ip, max_message_size, max_recipients, timeouts, tls, proxy_protocol,"
-                                + " bare_line_endings, temp_directory)"),
+                                + " bare_line_endings, temp_directory, max_transactions_per_ip, listen_backlog)"),
                 bad("camelCase key is suggested in snake_case",
                         """
                         server:
@@ -288,7 +288,7 @@ class BadConfigTest {
                         """,
                         "line 1, column 9: server: expected a mapping (keys: hostname, listen, max_connections,"
                                 + " max_connections_per_ip, max_message_size, max_recipients, timeouts, tls, proxy_protocol,"
-                                + " bare_line_endings, temp_directory), got a list",
+                                + " bare_line_endings, temp_directory, max_transactions_per_ip, listen_backlog), got a list",
                         "line 2, column 6: spf: expected a mapping (keys: mode, check_helo, actions, exempt_recipients, headers, dkim_rescue),"
                                 + " got the string \"report-only\""),
                 bad("duplicate key",

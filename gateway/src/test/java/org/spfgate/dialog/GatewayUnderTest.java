@@ -61,9 +61,10 @@ final class GatewayUnderTest implements AutoCloseable {
                   max_connections_per_ip: %d
                   max_message_size: %d
                   max_recipients: %d
-                  timeouts: { command: %s, data: %s }
+                  timeouts: { command: %s, data: %s, write: %s, session: %s }
                   bare_line_endings: %s
                   temp_directory: "%s"
+                  %s
                 domains: [ours.test, example.org]
                 %s
                 deliver_to_directory: "%s"
@@ -84,7 +85,8 @@ final class GatewayUnderTest implements AutoCloseable {
                   file: "%s"
                   format: text
                 """.formatted(HOSTNAME, b.maxConnections, b.maxConnectionsPerIp, b.maxMessageSize, b.maxRecipients,
-                b.commandTimeout, b.dataTimeout, b.bareLineEndings, heldDirectory(), relay, directory.resolve("delivered"),
+                b.commandTimeout, b.dataTimeout, b.writeTimeout, b.sessionTimeout, b.bareLineEndings, heldDirectory(),
+                String.join("\n  ", b.serverKeys), relay, directory.resolve("delivered"),
                 dns.port(), b.mode, b.checkHelo, b.dkimRescue, b.trusted, logFile);
         configFile = directory.resolve("spfgate.yaml");
         Files.writeString(configFile, yaml, StandardCharsets.UTF_8);
@@ -103,9 +105,7 @@ final class GatewayUnderTest implements AutoCloseable {
     static GatewayConfig onFreePorts(GatewayConfig c, String... hosts) {
         ServerConfig s = c.server();
         List<HostPort> listen = Stream.of(hosts).map(host -> new HostPort(host, 0)).toList();
-        ServerConfig server = new ServerConfig(s.hostname(), listen, s.maxConnections(),
-                s.maxConnectionsPerIp(), s.maxMessageSize(), s.maxRecipients(), s.timeouts(), s.tls(),
-                s.proxyProtocol(), s.bareLineEndings(), s.tempDirectory());
+        ServerConfig server = s.withListen(listen);
         return new GatewayConfig(server, c.domains(), c.relay(), c.deliverToDirectory(), c.dns(), c.spf(),
                 c.trusted(), c.metrics(), c.log());
     }
@@ -158,6 +158,23 @@ final class GatewayUnderTest implements AutoCloseable {
         return directory.resolve("delivered");
     }
 
+    /** The value of a counter of the gateway's registry, e.g. {@code ("spfgate.client.deadlines", "deadline", "write")}. */
+    double counter(String name, String... tags) {
+        var counter = gateway.metrics().registry().find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** Waits (briefly) for a counter to reach {@code at least}; returns its value then. */
+    double awaitCounter(double atLeast, String name, String... tags) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        double value = counter(name, tags);
+        while (value < atLeast && System.nanoTime() < end) {
+            Thread.sleep(20);
+            value = counter(name, tags);
+        }
+        return value;
+    }
+
     /** The decision log so far. */
     List<String> logLines() throws IOException {
         return Files.exists(logFile) ? Files.readAllLines(logFile, StandardCharsets.UTF_8) : List.of();
@@ -203,6 +220,9 @@ final class GatewayUnderTest implements AutoCloseable {
         private String relayDataTimeout = "2s";
         private String commandTimeout = "10s";
         private String dataTimeout = "10s";
+        private String writeTimeout = "10s";
+        private String sessionTimeout = "10m";
+        private final List<String> serverKeys = new java.util.ArrayList<>();
         private boolean alsoIpv6;
         private LongSupplier dnsClock = System::nanoTime;
 
@@ -271,6 +291,19 @@ final class GatewayUnderTest implements AutoCloseable {
         Builder clientTimeouts(String command, String data) {
             commandTimeout = command;
             dataTimeout = data;
+            return this;
+        }
+
+        /** More {@code server:} keys, one YAML line each, e.g. {@code "proxy_protocol: [127.0.0.0/8]"}. */
+        Builder serverKey(String line) {
+            serverKeys.add(line);
+            return this;
+        }
+
+        /** {@code server.timeouts.write} and {@code server.timeouts.session}. */
+        Builder clientDeadlines(String write, String session) {
+            writeTimeout = write;
+            sessionTimeout = session;
             return this;
         }
 

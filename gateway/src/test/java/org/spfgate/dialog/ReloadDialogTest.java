@@ -57,6 +57,7 @@ class ReloadDialogTest {
                   hostname: mx.gateway.test
                   listen: ["127.0.0.1:2525"]
                   max_connections_per_ip: 100   # 20 clients, each reconnecting before the server saw its last close
+                  max_transactions_per_ip: 100  # and all 20 from 127.0.0.1 in a transaction at once
                 %s
                 domains: [%s]
                 relay: { host: 127.0.0.1, port: %d, tls: none, connections: 4 }

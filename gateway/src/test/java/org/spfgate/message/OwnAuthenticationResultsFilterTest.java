@@ -80,6 +80,16 @@ class OwnAuthenticationResultsFilterTest {
                 + "Authentication-Results: mx.example.org; this is the body\r\n", filtered(message));
     }
 
+    /** Found by fuzzing: a lenient reader that skips a form feed would have seen our name or id past it. */
+    @Test
+    void controlCharactersBeforeTheIdDoNotHideAForgedField() throws IOException {
+        String message = "Authentication-Results: \fmx.example.org; spf=pass\r\n"
+                + "Authentication-Results:\u000b\u001f mx.example.org; dkim=pass\r\n"
+                + "\u000bAuthentication-\u0000Results: mx.example.org; in the name\r\n"
+                + "Subject: hi\r\n\r\nbody\r\n";
+        assertEquals("Subject: hi\r\n\r\nbody\r\n", filtered(message));
+    }
+
     @Test
     void foldedContinuationLinesGoWithTheField() throws IOException {
         String message = "From: a@example.com\r\n"

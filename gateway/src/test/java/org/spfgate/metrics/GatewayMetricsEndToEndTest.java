@@ -94,10 +94,7 @@ class GatewayMetricsEndToEndTest {
         GatewayConfig c = ConfigLoader.parse(yaml, "metrics end-to-end test");
         ServerConfig s = c.server();
         // The config refuses port 0 (an operator never means it); the test needs free ports.
-        ServerConfig server = new ServerConfig(s.hostname(),
-                List.of(new HostPort("127.0.0.1", 0), new HostPort("::1", 0)), s.maxConnections(),
-                s.maxConnectionsPerIp(), s.maxMessageSize(), s.maxRecipients(), s.timeouts(), s.tls(),
-                s.proxyProtocol(), s.bareLineEndings());
+        ServerConfig server = s.withListen(List.of(new HostPort("127.0.0.1", 0), new HostPort("::1", 0)));
         gateway = Gateway.start(new GatewayConfig(server, c.domains(), c.relay(), c.deliverToDirectory(), c.dns(),
                 c.spf(), c.trusted(), new MetricsConfig(new HostPort("127.0.0.1", 0)), c.log()));
     }

@@ -47,6 +47,15 @@ final class GatewayProcess implements AutoCloseable {
      */
     static GatewayProcess start(Path jar, List<String> jvmOptions, Path workDir, int sinkPort, int dnsPort,
             int maxConnections) throws IOException {
+        return start(jar, jvmOptions, workDir, sinkPort, dnsPort, maxConnections, "{}", "2s");
+    }
+
+    /**
+     * @param relayTimeouts {@code relay.timeouts} as a YAML flow mapping ({@code "{}"}: the defaults)
+     * @param dnsQueryTimeout {@code dns.query_timeout}
+     */
+    static GatewayProcess start(Path jar, List<String> jvmOptions, Path workDir, int sinkPort, int dnsPort,
+            int maxConnections, String relayTimeouts, String dnsQueryTimeout) throws IOException {
         int smtpPort = LoopbackPort.free();
         int metricsPort = LoopbackPort.free();
         Path config = workDir.resolve("spfgate-bench.yaml");
@@ -63,9 +72,10 @@ final class GatewayProcess implements AutoCloseable {
                   tls: none
                   verify_recipients: true
                   connections: 50
+                  timeouts: %s
                 dns:
                   servers: ["127.0.0.1:%d"]
-                  query_timeout: 2s
+                  query_timeout: %s
                 spf:
                   dkim_rescue: %s
                 metrics:
@@ -73,8 +83,8 @@ final class GatewayProcess implements AutoCloseable {
                 log:
                   file: null
                   format: text
-                """.formatted(smtpPort, maxConnections, maxConnections, DOMAIN, sinkPort, dnsPort,
-                        SenderZone.DKIM_RESCUE ? "[fail]" : "[]", metricsPort));
+                """.formatted(smtpPort, maxConnections, maxConnections, DOMAIN, sinkPort, relayTimeouts, dnsPort,
+                        dnsQueryTimeout, SenderZone.DKIM_RESCUE ? "[fail]" : "[]", metricsPort));
         Path output = workDir.resolve("gateway.out");
         List<String> command = new ArrayList<>();
         if (jvmOptions == null) {
@@ -125,6 +135,16 @@ final class GatewayProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** A counter or gauge scraped from the gateway's own metrics endpoint (summed over its label sets). */
+    double metric(String name) throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        }
     }
 
     /** {@code spfgate_sessions_active} scraped from the gateway's own metrics endpoint. */

@@ -331,7 +331,7 @@ public final class LoadGenerator {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
-    private static Path jar() throws IOException {
+    static Path jar() throws IOException {
         String configured = System.getProperty("load.jar");
         List<Path> candidates = configured != null ? List.of(Path.of(configured))
                 : List.of(Path.of("gateway/target/spfgate.jar"), Path.of("target/spfgate.jar"));

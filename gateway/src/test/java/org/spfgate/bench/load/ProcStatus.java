@@ -24,6 +24,13 @@ final class ProcStatus {
         return statusKilobytes("VmRSS:") * 1024;
     }
 
+    /** File descriptors the process has open now (entries of {@code /proc/<pid>/fd}). */
+    long openFiles() throws IOException {
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.count();
+        }
+    }
+
     /** The peak resident set size since the process started, in bytes. */
     long peakRssBytes() throws IOException {
         return statusKilobytes("VmHWM:") * 1024;

@@ -56,7 +56,12 @@ final class SenderZone {
     }
 
     static TestZone build() {
-        TestZone zone = new TestZone().ttl(300).negativeTtl(300)
+        return build(300);
+    }
+
+    /** The zone with every record's TTL (and the negative TTL) at {@code ttl} seconds. */
+    static TestZone build(long ttl) {
+        TestZone zone = new TestZone().ttl(ttl).negativeTtl(ttl)
                 .txt("_spf.provider.example", "v=spf1 include:_nb1.provider.example include:_nb2.provider.example ~all")
                 .txt("_nb1.provider.example", "v=spf1 ip4:35.190.247.0/24 ip4:64.233.160.0/19 ip4:66.102.0.0/20"
                         + " ip4:66.249.80.0/20 ip4:72.14.192.0/18 ip6:2001:4860:4000::/36 ip6:2404:6800:4000::/36 ~all")
