@@ -42,8 +42,9 @@ final class GatewayProcess implements AutoCloseable {
      *
      * @param jvmOptions     JVM options for a plain {@code java -jar}; {@code null}: started by
      *                       {@code bin/spfgate} with the options it ships
-     * @param maxConnections both {@code max_connections} and {@code max_connections_per_ip}: every
-     *                       client here is 127.0.0.1, and the idle phase holds 10,000 sessions
+     * @param maxConnections {@code max_connections}, {@code max_connections_per_ip} and
+     *                       {@code max_transactions_per_ip}: every client here is 127.0.0.1, and the
+     *                       idle phase holds 10,000 sessions
      */
     static GatewayProcess start(Path jar, List<String> jvmOptions, Path workDir, int sinkPort, int dnsPort,
             int maxConnections) throws IOException {
@@ -65,6 +66,7 @@ final class GatewayProcess implements AutoCloseable {
                   listen: ["127.0.0.1:%d"]
                   max_connections: %d
                   max_connections_per_ip: %d
+                  max_transactions_per_ip: %d
                 domains: [%s]
                 relay:
                   host: 127.0.0.1
@@ -83,7 +85,7 @@ final class GatewayProcess implements AutoCloseable {
                 log:
                   file: null
                   format: text
-                """.formatted(smtpPort, maxConnections, maxConnections, DOMAIN, sinkPort, relayTimeouts, dnsPort,
+                """.formatted(smtpPort, maxConnections, maxConnections, maxConnections, DOMAIN, sinkPort, relayTimeouts, dnsPort,
                         dnsQueryTimeout, SenderZone.DKIM_RESCUE ? "[fail]" : "[]", metricsPort));
         Path output = workDir.resolve("gateway.out");
         List<String> command = new ArrayList<>();
