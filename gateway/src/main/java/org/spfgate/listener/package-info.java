@@ -12,7 +12,11 @@
  * replying, so that no byte of the message is read as a command. It makes no mail decisions.
  * It also keeps the deadlines a client cannot stretch by trickling or never reading
  * ({@link org.spfgate.listener.ClientDeadlines}: a whole command line, the whole session, each
- * reply), and reads the PROXY header itself ({@link org.spfgate.listener.ProxyHeader}).
+ * reply), and the read time-outs too, by the same sweep rather than a JDK timer per read
+ * ({@link org.spfgate.listener.ClientSocket}), and reads the PROXY header itself
+ * ({@link org.spfgate.listener.ProxyHeader}). SubEtha's reader and writer for a session are built
+ * again on the session's own virtual thread, where they start small
+ * ({@link org.spfgate.listener.StreamsOnSessionThread}).
  *
  * <p>{@link org.spfgate.listener.ConnectionGate} is given the {@link org.spfgate.session.Sessions}
  * to open a session from, {@link org.spfgate.listener.SmtpListener} the server part of the
