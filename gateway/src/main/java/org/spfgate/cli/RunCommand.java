@@ -49,8 +49,11 @@ final class RunCommand implements Callable<Integer> {
         GatewayConfig gatewayConfig;
         try {
             gatewayConfig = chosen == null ? ConfigDefaults.builtIn() : ConfigLoader.load(chosen);
-            // what the file names outside itself, with key and line, before anything starts
-            List<ConfigError> errors = EnvironmentChecks.forStart(gatewayConfig, chosen);
+            // what the file names outside itself, with key and line, before anything starts; an
+            // address merely in use is left to the bind itself, which names its key too (exit 69:
+            // another process may free it, a config change is not what it takes)
+            List<ConfigError> errors = EnvironmentChecks.forStart(gatewayConfig, chosen).stream()
+                    .filter(e -> !EnvironmentChecks.inUse(e)).toList();
             if (!errors.isEmpty()) {
                 throw new ConfigException(chosen == null ? "built-in defaults" : chosen.toString(), errors);
             }

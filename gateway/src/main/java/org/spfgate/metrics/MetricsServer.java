@@ -53,7 +53,13 @@ public final class MetricsServer implements AutoCloseable {
     public static MetricsServer start(HostPort listen, GatewayMetrics metrics,
                                       BooleanSupplier listenerRunning,
                                       BooleanSupplier internalServerReachable) throws IOException {
-        HttpServer server = HttpServer.create(listen.toSocketAddress(), 0);
+        HttpServer server;
+        try {
+            server = HttpServer.create(listen.toSocketAddress(), 0);
+        } catch (IOException e) {
+            // the operator needs the key and the address, not just "Address already in use"
+            throw new IOException("metrics.listen: cannot listen on " + listen + ": " + e.getMessage(), e);
+        }
         // One virtual thread per scrape: a slow health probe never holds up /metrics.
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         MetricsServer endpoint = new MetricsServer(server, executor, metrics, listenerRunning, internalServerReachable);
