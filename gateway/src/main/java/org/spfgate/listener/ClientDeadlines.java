@@ -1,5 +1,6 @@
 package org.spfgate.listener;
 
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -59,7 +60,7 @@ final class ClientDeadlines implements AutoCloseable {
     }
 
     /** An unconnected socket for {@link java.net.ServerSocket#implAccept} whose writes have the write deadline. */
-    ClientSocket newSocket() {
+    ClientSocket newSocket() throws SocketException {
         return new ClientSocket(timer, write, () -> metrics.clientDeadlinePassed(ClientDeadline.WRITE));
     }
 

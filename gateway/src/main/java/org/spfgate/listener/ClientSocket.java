@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketImpl;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +38,14 @@ final class ClientSocket extends Socket {
     private volatile int readTimeoutMillis;
     private volatile boolean readExpired;
 
-    ClientSocket(ScheduledExecutorService timer, Duration writeLimit, Runnable onWriteExpiry) {
+    /**
+     * Without an implementation of its own until {@link java.net.ServerSocket#implAccept} gives it
+     * the accepted one: a socket made with one (as {@code new Socket()} makes it) has its options
+     * copied over at accept, and reading them from the unconnected one throws — an exception per
+     * connection.
+     */
+    ClientSocket(ScheduledExecutorService timer, Duration writeLimit, Runnable onWriteExpiry) throws SocketException {
+        super((SocketImpl) null);
         this.timer = timer;
         this.writeLimit = writeLimit;
         this.onWriteExpiry = onWriteExpiry;

@@ -45,8 +45,8 @@ final class Connection {
 
     /** A command has been answered: the next command line's deadline starts with its first octet. */
     void commandEnded() {
-        if (socket == null) {
-            return;
+        if (socket == null || socket.isClosed() || subetha.getSocket().isClosed()) {
+            return; // QUIT or a drop: no next command (and asking a closed stream would throw)
         }
         boolean pipelined;
         try {

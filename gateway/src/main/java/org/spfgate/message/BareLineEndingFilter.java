@@ -74,6 +74,17 @@ public final class BareLineEndingFilter extends FilterInputStream {
                     break;
                 }
             }
+            if (!afterCr) {
+                // The common case: a run of bytes that are neither CR nor LF, copied at once.
+                int run = plainRun(Math.min(limit, position + (end - p)));
+                if (run > 0) {
+                    System.arraycopy(buffer, position, b, p, run);
+                    position += run;
+                    consumed += run;
+                    p += run;
+                    continue;
+                }
+            }
             byte c = buffer[position];
             if (afterCr) {
                 afterCr = false;
@@ -126,6 +137,15 @@ public final class BareLineEndingFilter extends FilterInputStream {
     @Override
     public boolean markSupported() {
         return false;
+    }
+
+    /** How many bytes from {@code position} on, before {@code until}, are neither CR nor LF. */
+    private int plainRun(int until) {
+        int i = position;
+        while (i < until && buffer[i] != CR && buffer[i] != LF) {
+            i++;
+        }
+        return i - position;
     }
 
     private boolean fill() throws IOException {

@@ -82,6 +82,16 @@ public final class DotTerminatedData extends InputStream {
         }
         int used = 0;
         while (used < got && state != State.END && produced < length) {
+            if (state == State.MIDDLE) {
+                // Inside a line nothing but a CR matters: copy up to it at once.
+                int run = contentRun(used, Math.min(got, used + (length - produced)));
+                System.arraycopy(raw, used, buffer, offset + produced, run);
+                used += run;
+                produced += run;
+                if (used == got || produced == length) {
+                    break;
+                }
+            }
             int b = raw[used++] & 0xff;
             switch (state) {
                 case LINE_START -> {
@@ -131,6 +141,15 @@ public final class DotTerminatedData extends InputStream {
             connection.skipNBytes(used);
         }
         return produced == 0 && state == State.END ? -1 : produced;
+    }
+
+    /** How many bytes of {@code raw} from {@code from} on, before {@code until}, are not CR. */
+    private int contentRun(int from, int until) {
+        int i = from;
+        while (i < until && raw[i] != '\r') {
+            i++;
+        }
+        return i - from;
     }
 
     /** Writes one content byte and moves to the state after it; returns the new output count. */

@@ -75,7 +75,7 @@ public final class HeldMessage implements AutoCloseable {
 
     /** The message with {@code head} (already read from the same stream) in front of it. */
     public InputStream openAfter(MessageHead head) throws IOException {
-        return new SequenceInputStream(new ByteArrayInputStream(head.bytes()), open());
+        return new SequenceInputStream(head.stream(), open());
     }
 
     public long size() {

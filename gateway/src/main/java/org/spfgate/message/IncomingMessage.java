@@ -1,7 +1,6 @@
 package org.spfgate.message;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -35,7 +34,8 @@ public final class IncomingMessage implements AutoCloseable {
      * @throws IOException reading failed (nothing is left behind)
      */
     public static IncomingMessage read(InputStream client, boolean holdWhole, Path directory) throws IOException {
-        // Buffered: the head is read a byte at a time, and the rest continues from the same buffer.
+        // Buffered: the head is read in pieces past its end and the excess given back (mark and
+        // reset); the rest continues from the same buffer.
         // One page: the filters upstream hand over at most 4 KiB per read.
         InputStream message = new BufferedInputStream(client, 4096);
         MessageHead head = MessageHead.read(message);
@@ -58,7 +58,7 @@ public final class IncomingMessage implements AutoCloseable {
     /** The whole message, byte for byte as it came: the head, then the rest. Once. */
     public InputStream content() throws IOException {
         return held != null ? held.openAfter(head) : new SequenceInputStream(
-                new ByteArrayInputStream(head.bytes()), rest);
+                head.stream(), rest);
     }
 
     /** Removes the held copy's temporary file, if any. */

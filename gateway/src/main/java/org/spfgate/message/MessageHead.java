@@ -1,10 +1,11 @@
 package org.spfgate.message;
 
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,6 +22,8 @@ public final class MessageHead {
 
     /** How much of a message is read looking for the end of its header block. */
     public static final int MAX_BYTES = 256 * 1024;
+    /** The most read at once: the message's buffered input holds one page. */
+    private static final int PIECE = 4096;
 
     private final byte[] bytes;
     private final int headerLength;
@@ -58,38 +61,61 @@ public final class MessageHead {
     }
 
     static MessageHead read(InputStream in, int maxBytes) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream(4096);
+        // Whole pieces from a stream that can give back what follows the empty line (the
+        // message's buffered input can), else a byte at a time: never a byte past the head.
+        boolean bulk = in.markSupported();
+        byte[] head = new byte[Math.min(maxBytes, PIECE)];
+        int size = 0;
         int previous = -1;
         boolean lineStart = true;
-        while (head.size() < maxBytes) {
-            int b = in.read();
-            if (b < 0) {
+        while (size < maxBytes) {
+            if (size == head.length) {
+                head = Arrays.copyOf(head, (int) Math.min(maxBytes, 2L * head.length));
+            }
+            int want = bulk ? Math.min(head.length - size, PIECE) : 1;
+            if (bulk) {
+                in.mark(want);
+            }
+            int n = in.read(head, size, want);
+            if (n < 0) {
                 break;
             }
-            head.write(b);
-            if (b == '\n' && previous == '\r') {
-                if (lineStart) {
-                    return new MessageHead(head.toByteArray(), head.size(), true);
+            for (int i = size; i < size + n; i++) {
+                int b = head[i];
+                if (b == '\n' && previous == '\r') {
+                    if (lineStart) {
+                        int length = i + 1;
+                        if (length < size + n) {
+                            in.reset(); // the body's first bytes stay in the stream
+                            in.skipNBytes(length - size);
+                        }
+                        return new MessageHead(head, length, true);
+                    }
+                    lineStart = true;
+                } else if (b != '\r') {
+                    lineStart = false;
                 }
-                lineStart = true;
-            } else if (b != '\r') {
-                lineStart = false;
+                previous = b;
             }
-            previous = b;
+            size += n;
         }
         // The end of the message ends a head without a body; the bound leaves it incomplete.
-        boolean ended = head.size() < maxBytes;
-        return new MessageHead(head.toByteArray(), head.size(), ended);
+        return new MessageHead(head, size, size < maxBytes);
     }
 
     /** The head of a whole message held in memory. */
     public static MessageHead of(byte[] message) throws IOException {
-        return read(new java.io.ByteArrayInputStream(message), Math.min(message.length + 1, MAX_BYTES));
+        return read(new ByteArrayInputStream(message), Math.min(message.length + 1, MAX_BYTES));
     }
 
     /** Every byte read, as received: the header block and its empty line. */
     public byte[] bytes() {
-        return bytes.clone();
+        return Arrays.copyOf(bytes, headerLength);
+    }
+
+    /** {@link #bytes()} as a stream, without a copy. */
+    public InputStream stream() {
+        return new ByteArrayInputStream(bytes, 0, headerLength);
     }
 
     /** How many bytes {@link #bytes()} holds. */

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -55,6 +56,8 @@ public final class SmtpDownstream implements Downstream {
     private final WaitDeadlines replyDeadlines;
     private final Semaphore transactions;
     private final Deque<DownstreamConnection> idle = new ConcurrentLinkedDeque<>();
+    /** How many are in {@link #idle}: the deque counts by walking itself, at every recycle. */
+    private final AtomicInteger idleCount = new AtomicInteger();
     private final AtomicReference<Contact> lastContact = new AtomicReference<>();
     private final ReentrantLock probe = new ReentrantLock();
     private volatile boolean closed;
@@ -214,7 +217,7 @@ public final class SmtpDownstream implements Downstream {
 
     private DownstreamConnection takeIdle() {
         DownstreamConnection c;
-        while ((c = idle.pollFirst()) != null) {
+        while ((c = pollIdle()) != null) {
             if (c.usableAfterIdle(IDLE_LIMIT)) {
                 return c;
             }
@@ -225,13 +228,14 @@ public final class SmtpDownstream implements Downstream {
 
     /** A connection whose transaction ended cleanly goes back to the pool (most recent first). */
     void recycle(DownstreamConnection c) {
-        if (closed || c.isBroken() || idle.size() >= config.connections()) {
+        if (closed || c.isBroken() || idleCount.get() >= config.connections()) {
             c.quit();
             return;
         }
         c.idle();
+        idleCount.incrementAndGet();
         idle.offerFirst(c);
-        if (closed && idle.remove(c)) {
+        if (closed && removeIdle(c)) {
             c.quit(); // close() ran meanwhile and will not see it
         }
     }
@@ -310,7 +314,7 @@ public final class SmtpDownstream implements Downstream {
 
     private void dropExpiredIdle() {
         for (DownstreamConnection c : idle) {
-            if (c.isIdleLongerThan(IDLE_LIMIT) && idle.remove(c)) {
+            if (c.isIdleLongerThan(IDLE_LIMIT) && removeIdle(c)) {
                 // QUIT blocks on the network: never on the timer thread, which guards writes.
                 Thread.ofVirtual().start(c::quit);
             }
@@ -319,13 +323,29 @@ public final class SmtpDownstream implements Downstream {
 
     /** Number of connections idle in the pool (for tests and metrics). */
     int idleConnections() {
-        return idle.size();
+        return idleCount.get();
+    }
+
+    private DownstreamConnection pollIdle() {
+        DownstreamConnection c = idle.pollFirst();
+        if (c != null) {
+            idleCount.decrementAndGet();
+        }
+        return c;
+    }
+
+    private boolean removeIdle(DownstreamConnection c) {
+        boolean removed = idle.remove(c);
+        if (removed) {
+            idleCount.decrementAndGet();
+        }
+        return removed;
     }
 
     /** Says QUIT on every idle connection (for the benchmark without pooling). */
     void dropIdleConnections() {
         DownstreamConnection c;
-        while ((c = idle.pollFirst()) != null) {
+        while ((c = pollIdle()) != null) {
             c.quit();
         }
     }

@@ -25,7 +25,8 @@ final class ClosedLoopLoad {
 
     /** What one phase measured; {@code loadAverage} is the machine's, read at its end. */
     record Result(int concurrency, double seconds, long messages, long failures, List<String> firstFailures,
-            Latencies latencies, double serverCpuSeconds, long serverMaxRssBytes, String loadAverage) {
+            Latencies latencies, double serverCpuSeconds, long serverMaxRssBytes, String loadAverage,
+            double loadGeneratorCpuSeconds, double machineBusySeconds) {
 
         double messagesPerSecond() {
             return messages / seconds;
@@ -33,7 +34,25 @@ final class ClosedLoopLoad {
 
         /** Server CPU milliseconds per message (all cores together). */
         double serverCpuMillisPerMessage() {
-            return messages == 0 ? Double.NaN : serverCpuSeconds * 1000 / messages;
+            return perMessage(serverCpuSeconds);
+        }
+
+        /** The load generator's own CPU milliseconds per message. */
+        double loadGeneratorCpuMillisPerMessage() {
+            return perMessage(loadGeneratorCpuSeconds);
+        }
+
+        /**
+         * The whole machine's busy CPU milliseconds per message: server, internal server, load
+         * generator and kernel together. When the cores are saturated, messages/s is about the
+         * cores' time divided by this, so the ratio of two runs is the inverse ratio of this figure.
+         */
+        double machineCpuMillisPerMessage() {
+            return perMessage(machineBusySeconds);
+        }
+
+        private double perMessage(double cpuSeconds) {
+            return messages == 0 ? Double.NaN : cpuSeconds * 1000 / messages;
         }
     }
 
@@ -56,6 +75,8 @@ final class ClosedLoopLoad {
         long[][] samples = new long[concurrency][];
         int[] sampleCounts = new int[concurrency];
         double cpuBefore = serverProcess.cpuSeconds();
+        double ownCpuBefore = ProcStatus.ownCpuSeconds();
+        double machineBefore = ProcStatus.machineBusySeconds();
         long maxRss = serverProcess.rssBytes();
         long start = System.nanoTime();
         long end = start + duration.toNanos();
@@ -100,6 +121,8 @@ final class ClosedLoopLoad {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpu = serverProcess.cpuSeconds() - cpuBefore;
+        double ownCpu = ProcStatus.ownCpuSeconds() - ownCpuBefore;
+        double machine = ProcStatus.machineBusySeconds() - machineBefore;
         maxRss = Math.max(maxRss, serverProcess.rssBytes());
         List<long[]> parts = new ArrayList<>();
         int total = 0;
@@ -116,6 +139,6 @@ final class ClosedLoopLoad {
             at += part.length;
         }
         return new Result(concurrency, seconds, messages.sum(), failures.sum(), List.copyOf(failureTexts),
-                new Latencies(all), cpu, maxRss, ProcStatus.loadAverage());
+                new Latencies(all), cpu, maxRss, ProcStatus.loadAverage(), ownCpu, machine);
     }
 }

@@ -216,6 +216,10 @@ public final class LoadGenerator {
             row(t, "server CPU per message at " + c + " (ms, both cores)",
                     f2(m.gateway().serverCpuMillisPerMessage()), f2(m.sink().serverCpuMillisPerMessage()),
                     "gateway ≤ 0.35 ms");
+            row(t, "whole machine CPU per message at " + c + " (ms: server, internal server, load generator, kernel)",
+                    f2(m.gateway().machineCpuMillisPerMessage()), f2(m.sink().machineCpuMillisPerMessage()), "");
+            row(t, "load generator CPU per message at " + c + " (ms)",
+                    f2(m.gateway().loadGeneratorCpuMillisPerMessage()), f2(m.sink().loadGeneratorCpuMillisPerMessage()), "");
         }
         row(t, "latency at 1, median / p99 (ms)", ms(gateway1), ms(sink1),
                 "median ≤ the sink's + 0.3 ms: here +"
@@ -308,9 +312,10 @@ public final class LoadGenerator {
 
     private static ClosedLoopLoad.Result report(ClosedLoopLoad.Result r) {
         System.out.printf(Locale.ROOT, "  %d messages in %.1f s = %.0f/s; latency median %.2f ms, p99 %.2f ms;"
-                + " server CPU %.2f ms/message; server max RSS %d MB; %d failed %s%n",
+                + " server CPU %.2f ms/message (machine %.2f, load generator %.2f); server max RSS %d MB; %d failed %s%n",
                 r.messages(), r.seconds(), r.messagesPerSecond(), r.latencies().medianMillis(),
-                r.latencies().percentileMillis(99), r.serverCpuMillisPerMessage(), r.serverMaxRssBytes() / MB,
+                r.latencies().percentileMillis(99), r.serverCpuMillisPerMessage(), r.machineCpuMillisPerMessage(),
+                r.loadGeneratorCpuMillisPerMessage(), r.serverMaxRssBytes() / MB,
                 r.failures(), r.firstFailures());
         return r;
     }

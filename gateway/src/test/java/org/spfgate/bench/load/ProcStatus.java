@@ -38,7 +38,33 @@ final class ProcStatus {
 
     /** User plus system CPU time consumed so far, in seconds. */
     double cpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return cpuSecondsOf(Long.toString(pid));
+    }
+
+    /** This process's (the load generator's) CPU time so far, in seconds. */
+    static double ownCpuSeconds() throws IOException {
+        return cpuSecondsOf("self");
+    }
+
+    /**
+     * CPU time the whole machine has spent busy so far, every process and the kernel's interrupt
+     * work together, in seconds: the first line of {@code /proc/stat} less its idle and iowait.
+     */
+    static double machineBusySeconds() throws IOException {
+        String first = Files.readAllLines(Path.of("/proc/stat")).getFirst();
+        String[] ticks = first.trim().split("\\s+");
+        long busy = 0;
+        // cpu user nice system idle iowait irq softirq steal (guest time is already in user)
+        for (int i = 1; i <= 8 && i < ticks.length; i++) {
+            if (i != 4 && i != 5) {
+                busy += Long.parseLong(ticks[i]);
+            }
+        }
+        return busy / (double) TICKS_PER_SECOND;
+    }
+
+    private static double cpuSecondsOf(String process) throws IOException {
+        String stat = Files.readString(Path.of("/proc", process, "stat"));
         // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
         String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long utime = Long.parseLong(after[11]); // field 14
