@@ -24,8 +24,8 @@ import org.spfgate.metrics.GatewayMetrics;
  *       ({@link ClientSocket}): a client that pipelines and never reads is closed without a reply.</li>
  * </ul>
  * Idle time before a command's first octet stays SubEtha's per-read time-out, with its reply.
- * One timer thread serves every connection: it arms the write deadlines and looks over the open
- * connections a few times a second.
+ * One timer thread serves every connection: it looks over the open connections a few times a
+ * second (no timer is armed per reply: that was several per message).
  */
 final class ClientDeadlines implements AutoCloseable {
 
@@ -47,27 +47,20 @@ final class ClientDeadlines implements AutoCloseable {
         timer.scheduleWithFixedDelay(() -> sweep(open.get()), SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * One platform thread. A write deadline is cancelled at once when its write returns, several
-     * times per message: cancelled ones are removed from the queue, or they would wait there for
-     * their whole time-out ({@code server.timeouts.write}, minutes) — millions under load.
-     */
+    /** One platform thread: the sweep never blocks on the network. */
     private static ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().name("spfgate-client-deadlines").daemon().factory());
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
+        return new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("spfgate-client-deadlines").daemon().factory());
     }
 
     /** An unconnected socket for {@link java.net.ServerSocket#implAccept} whose writes have the write deadline. */
     ClientSocket newSocket() throws SocketException {
-        return new ClientSocket(timer, write, () -> metrics.clientDeadlinePassed(ClientDeadline.WRITE));
+        return new ClientSocket(write, () -> metrics.clientDeadlinePassed(ClientDeadline.WRITE));
     }
 
     private void sweep(Collection<Connection> connections) {
         long now = System.nanoTime();
         for (Connection connection : List.copyOf(connections)) {
-            connection.expireReadIfOverdue(now);
+            connection.expireIfOverdue(now);
             ClientDeadline passed = connection.overdue(now, commandNanos, sessionNanos);
             if (passed != null) {
                 metrics.clientDeadlinePassed(passed);

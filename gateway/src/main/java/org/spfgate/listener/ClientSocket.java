@@ -9,7 +9,6 @@ import java.net.SocketException;
 import java.net.SocketImpl;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
 import org.spfgate.relay.WriteDeadline;
 
 /**
@@ -30,11 +29,10 @@ import org.spfgate.relay.WriteDeadline;
  */
 final class ClientSocket extends Socket {
 
-    private final ScheduledExecutorService timer;
     private final Duration writeLimit;
     private final Runnable onWriteExpiry;
     private volatile Input input;
-    private OutputStream output;
+    private volatile WriteDeadline output;
     private volatile int readTimeoutMillis;
     private volatile boolean readExpired;
 
@@ -44,9 +42,8 @@ final class ClientSocket extends Socket {
      * copied over at accept, and reading them from the unconnected one throws — an exception per
      * connection.
      */
-    ClientSocket(ScheduledExecutorService timer, Duration writeLimit, Runnable onWriteExpiry) throws SocketException {
+    ClientSocket(Duration writeLimit, Runnable onWriteExpiry) throws SocketException {
         super((SocketImpl) null);
-        this.timer = timer;
         this.writeLimit = writeLimit;
         this.onWriteExpiry = onWriteExpiry;
     }
@@ -62,7 +59,7 @@ final class ClientSocket extends Socket {
     @Override
     public synchronized OutputStream getOutputStream() throws IOException {
         if (output == null) {
-            output = new WriteDeadline(super.getOutputStream(), this, timer, writeLimit, onWriteExpiry);
+            output = new WriteDeadline(super.getOutputStream(), this, writeLimit, onWriteExpiry);
         }
         return output;
     }
@@ -80,8 +77,15 @@ final class ClientSocket extends Socket {
         return readTimeoutMillis;
     }
 
-    /** Called by the deadlines' sweep: a read that has outlasted the read time-out ends now. */
-    void expireReadIfOverdue(long nowNanos) {
+    /**
+     * Called by the deadlines' sweep: a read that has outlasted the read time-out ends now, and so
+     * does a reply that the client has not taken within the write deadline.
+     */
+    void expireIfOverdue(long nowNanos) {
+        WriteDeadline out = output;
+        if (out != null) {
+            out.expireIfOverdue(nowNanos);
+        }
         Input in = input;
         int limit = readTimeoutMillis;
         long since = in == null ? 0 : in.readingSince;

@@ -62,10 +62,10 @@ final class Connection {
      * the session is not waiting for the client (a command waiting on the internal server — the
      * reply to the final dot above all — is never cut: that could deliver a message twice).
      */
-    /** The read time-out ({@link ClientSocket}), judged by the same sweep as the deadlines. */
-    void expireReadIfOverdue(long now) {
+    /** The read time-out and the write deadline ({@link ClientSocket}), judged by the same sweep as the others. */
+    void expireIfOverdue(long now) {
         if (socket != null) {
-            socket.expireReadIfOverdue(now);
+            socket.expireIfOverdue(now);
         }
     }
 

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLException;
@@ -42,12 +41,12 @@ final class DownstreamConnection implements AutoCloseable, WaitDeadlines.Wait {
     private static final Pattern ENHANCED_CODE = Pattern.compile("^[245]\\.\\d{1,3}\\.\\d{1,3}(?=\\s|$)");
 
     private final RelayConfig config;
-    private final ScheduledExecutorService timer;
     private final WaitDeadlines deadlines;
     private Socket tcp;        // the TCP socket, under TLS when STARTTLS was done
     private Socket socket;     // what we read and write: tcp, or the TLS socket layered on it
     private InputStream in;
-    private WriteDeadline deadline;
+    /** Read by the deadlines' sweep too. */
+    private volatile WriteDeadline deadline;
     private OutputStream out;
     private ServerCapabilities capabilities = ServerCapabilities.HELO_ONLY;
     private boolean tls;
@@ -69,9 +68,8 @@ final class DownstreamConnection implements AutoCloseable, WaitDeadlines.Wait {
         }
     }
 
-    private DownstreamConnection(RelayConfig config, ScheduledExecutorService timer, WaitDeadlines deadlines) {
+    private DownstreamConnection(RelayConfig config, WaitDeadlines deadlines) {
         this.config = config;
-        this.timer = timer;
         this.deadlines = deadlines;
     }
 
@@ -85,9 +83,9 @@ final class DownstreamConnection implements AutoCloseable, WaitDeadlines.Wait {
      * @throws IOException       unreachable, lost, silent, or not speaking SMTP
      */
     static DownstreamConnection connect(RelayConfig config, String heloName, TlsClient tlsClient,
-            boolean tryStartTls, ScheduledExecutorService timer, WaitDeadlines deadlines)
+            boolean tryStartTls, WaitDeadlines deadlines)
             throws IOException, DownstreamRefusal {
-        DownstreamConnection c = new DownstreamConnection(config, timer, deadlines);
+        DownstreamConnection c = new DownstreamConnection(config, deadlines);
         try {
             c.open(heloName, tlsClient, tryStartTls);
             return c;
@@ -197,7 +195,7 @@ final class DownstreamConnection implements AutoCloseable, WaitDeadlines.Wait {
     private void streams(Socket s) throws IOException {
         in = new BufferedInputStream(s.getInputStream(), 8192);
         // The alarm closes the TCP socket itself: closing a TLS socket would try to write close_notify.
-        deadline = new WriteDeadline(s.getOutputStream(), tcp, timer, config.timeouts().command());
+        deadline = new WriteDeadline(s.getOutputStream(), tcp, config.timeouts().command());
         out = new BufferedOutputStream(deadline, 65536);
     }
 
@@ -279,6 +277,10 @@ final class DownstreamConnection implements AutoCloseable, WaitDeadlines.Wait {
      */
     @Override
     public void expireIfOverdue(long nowNanos) {
+        WriteDeadline writes = deadline;
+        if (writes != null) {
+            writes.expireIfOverdue(nowNanos);
+        }
         if (waiting && nowNanos - waitEndsNanos > 0) {
             waitExpired = true;
             markBroken();

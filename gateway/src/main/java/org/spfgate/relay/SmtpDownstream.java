@@ -206,12 +206,12 @@ public final class SmtpDownstream implements Downstream {
 
     private DownstreamConnection dial() throws IOException, DownstreamRefusal {
         try {
-            return DownstreamConnection.connect(config, heloName, tls, true, timer, replyDeadlines);
+            return DownstreamConnection.connect(config, heloName, tls, true, replyDeadlines);
         } catch (DownstreamConnection.StartTlsFailed e) {
             // Opportunistic TLS: a failed handshake is no reason not to deliver (Postfix does the same).
             log.warn("STARTTLS with {}:{} failed, relaying in plain text: {}", config.host(), config.port(),
                     e.getCause().toString());
-            return DownstreamConnection.connect(config, heloName, tls, false, timer, replyDeadlines);
+            return DownstreamConnection.connect(config, heloName, tls, false, replyDeadlines);
         }
     }
 

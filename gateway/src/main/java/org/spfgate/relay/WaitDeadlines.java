@@ -7,18 +7,20 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Time limits on waiting for the internal server's replies ({@code relay.timeouts}), kept
- * without a timer per read (the client side does the same in the listener's deadline sweep). A socket time-out ({@code SO_TIMEOUT}) on a virtual thread arms and cancels a
- * timer in the JDK's scheduler at every read that blocks, and each of them wakes the scheduler's
- * thread: under load that was about a sixth of the gateway's CPU (docs/benchmarks.md). Instead
- * each connection notes when its wait began, and one sweep, a few times per time-out, ends the
- * waits that have run out; the blocked read then fails as a time-out would have.
+ * Time limits on waiting for the internal server ({@code relay.timeouts}): for its replies and for
+ * it to take what we write. Kept without a timer per read or write (the client side does the same
+ * in the listener's deadline sweep). A socket time-out ({@code SO_TIMEOUT}) on a virtual thread
+ * arms and cancels a timer in the JDK's scheduler at every read that blocks, and each of them
+ * wakes the scheduler's thread: under load that was about a sixth of the gateway's CPU
+ * (docs/benchmarks.md). Instead each connection notes when its wait or write began, and one
+ * sweep, a few times per time-out, ends the ones that have run out; the blocked read or write then
+ * fails as a time-out would have.
  */
 public final class WaitDeadlines {
 
     /** A connection that may be waiting for its peer. */
     public interface Wait {
-        /** Ends the wait (closing or shutting the input under the blocked read) if it has run out. */
+        /** Ends the wait or write (closing the connection under it) if it has run out. */
         void expireIfOverdue(long nowNanos);
     }
 

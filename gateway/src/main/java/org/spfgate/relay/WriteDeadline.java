@@ -5,41 +5,38 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A socket's output with a time limit per write. Java socket writes have no time-out of their own:
  * a peer that stops reading would hang the writing thread forever once the TCP buffers fill — an
  * internal server mid-DATA (the relay then answers 451 4.4.1), or a client that pipelines commands
- * and never reads our replies (the listener then drops it). Each write that reaches the socket
- * arms a timer that closes the socket; the blocked write then fails with an {@link IOException}.
+ * and never reads our replies (the listener then drops it). Each write notes when it began; a
+ * sweep that runs a few times per limit ({@link #expireIfOverdue}) closes the socket under a write
+ * that has outlasted it, and the blocked write then fails with an {@link IOException}. No timer is
+ * armed and cancelled per write: that is several per message on each leg.
  */
 public final class WriteDeadline extends FilterOutputStream {
 
-    private final ScheduledExecutorService timer;
     private final Closeable socket;
     private final Runnable onExpiry;
-    private volatile Duration limit;
+    private volatile long limitNanos;
+    /** When the write in progress began ({@link System#nanoTime()}); 0: none. */
+    private volatile long writingSince;
 
-    WriteDeadline(OutputStream out, Closeable socket, ScheduledExecutorService timer, Duration limit) {
-        this(out, socket, timer, limit, () -> { });
+    WriteDeadline(OutputStream out, Closeable socket, Duration limit) {
+        this(out, socket, limit, () -> { });
     }
 
     /** @param onExpiry run once the socket was closed because a write took longer than {@code limit} */
-    public WriteDeadline(OutputStream out, Closeable socket, ScheduledExecutorService timer, Duration limit,
-            Runnable onExpiry) {
+    public WriteDeadline(OutputStream out, Closeable socket, Duration limit, Runnable onExpiry) {
         super(out);
         this.socket = socket;
-        this.timer = timer;
-        this.limit = limit;
+        this.limitNanos = limit.toNanos();
         this.onExpiry = onExpiry;
     }
 
     void limit(Duration limit) {
-        this.limit = limit;
+        this.limitNanos = limit.toNanos();
     }
 
     @Override
@@ -49,27 +46,29 @@ public final class WriteDeadline extends FilterOutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        ScheduledFuture<?> alarm;
-        try {
-            alarm = timer.schedule(this::closeSocket, limit.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // The downstream is shutting down: let the transactions in flight finish unguarded.
-            out.write(b, off, len);
-            return;
-        }
+        long now = System.nanoTime();
+        writingSince = now == 0 ? 1 : now;
         try {
             out.write(b, off, len);
         } finally {
-            alarm.cancel(false);
+            writingSince = 0;
         }
     }
 
-    private void closeSocket() {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // Closing is all we wanted; the blocked writer reports the failure.
+    /**
+     * Called by the owner's sweep: a write that has taken longer than the limit ends now, by
+     * closing the socket under it.
+     */
+    public void expireIfOverdue(long nowNanos) {
+        long since = writingSince;
+        if (since != 0 && nowNanos - since > limitNanos) {
+            writingSince = 0; // once
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // Closing is all we wanted; the blocked writer reports the failure.
+            }
+            onExpiry.run();
         }
-        onExpiry.run();
     }
 }
