@@ -40,8 +40,21 @@ final class LogValue {
 
     /** Untrusted text in which the ASCII characters of {@code specials} must not appear raw. */
     LogValue text(String text, String specials) {
-        text.codePoints().forEach(cp -> append(cp, specials));
+        // The usual value (a host name, an address) is bare ASCII throughout: taken in one piece.
+        int plain = 0;
+        while (plain < text.length() && isPlainAscii(text.charAt(plain), specials)) {
+            plain++;
+        }
+        bare.append(text, 0, plain);
+        quoted.append(text, 0, plain);
+        if (plain < text.length()) {
+            text.substring(plain).codePoints().forEach(cp -> append(cp, specials));
+        }
         return this;
+    }
+
+    private static boolean isPlainAscii(char c, String specials) {
+        return c < 0x80 && isBare(c) && specials.indexOf(c) < 0;
     }
 
     private void append(int cp, String specials) {
