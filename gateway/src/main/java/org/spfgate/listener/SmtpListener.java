@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.spfgate.config.HostPort;
 import org.spfgate.config.ServerConfig;
 import org.spfgate.metrics.GatewayMetrics;
@@ -13,8 +12,8 @@ import org.subethamail.smtp.internal.proxy.ProxyHandler;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
- * One listen address of {@code server.listen}: a SubEtha {@link SMTPServer} on virtual threads
- * (one per connection), configured as SubEtha 7.2 needs it: SIZE always advertised
+ * One listen address of {@code server.listen}: a SubEtha {@link SMTPServer}, one thread per
+ * connection ({@link SessionThreads}), configured as SubEtha 7.2 needs it: SIZE always advertised
  * ({@code maxMessageSize > 0}, or SubEtha refuses every {@code MAIL SIZE=}), SubEtha's own
  * Received header off (it does a blocking reverse lookup per message and we write our own), our
  * STARTTLS socket creator (SubEtha's default enables every protocol and cipher), our commands.
@@ -31,7 +30,7 @@ public final class SmtpListener {
 
     private final SMTPServer server;
     private final ListeningSocket socket;
-    private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService sessions = new SessionThreads();
     private final HostPort configured;
 
     public SmtpListener(HostPort address, ServerConfig config, ConnectionGate gate, ServerTls tls, GatewayMetrics metrics) {
