@@ -1,10 +1,7 @@
 package org.spfgate.relay;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -44,7 +41,7 @@ final class DownstreamConnection implements AutoCloseable, WaitDeadlines.Wait {
     private final WaitDeadlines deadlines;
     private Socket tcp;        // the TCP socket, under TLS when STARTTLS was done
     private Socket socket;     // what we read and write: tcp, or the TLS socket layered on it
-    private InputStream in;
+    private ReplyLineReader in;
     /** Read by the deadlines' sweep too. */
     private volatile WriteDeadline deadline;
     private OutputStream out;
@@ -193,7 +190,7 @@ final class DownstreamConnection implements AutoCloseable, WaitDeadlines.Wait {
     }
 
     private void streams(Socket s) throws IOException {
-        in = new BufferedInputStream(s.getInputStream(), 8192);
+        in = new ReplyLineReader(s.getInputStream(), 8192, MAX_REPLY_LINE);
         // The alarm closes the TCP socket itself: closing a TLS socket would try to write close_notify.
         deadline = new WriteDeadline(s.getOutputStream(), tcp, config.timeouts().command());
         out = new BufferedOutputStream(deadline, 65536);
@@ -292,7 +289,7 @@ final class DownstreamConnection implements AutoCloseable, WaitDeadlines.Wait {
         int code = -1;
         List<String> texts = new ArrayList<>(1);
         while (true) {
-            String line = readLine();
+            String line = in.readLine();
             if (line.length() < 3 || !isDigits(line.substring(0, 3))
                     || (line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-')) {
                 throw new IOException("malformed reply from the internal server: " + printable(line));
@@ -310,25 +307,6 @@ final class DownstreamConnection implements AutoCloseable, WaitDeadlines.Wait {
             if (texts.size() >= MAX_REPLY_LINES) {
                 throw new IOException("reply from the internal server has too many lines");
             }
-        }
-    }
-
-    private String readLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        while (true) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("internal server closed the connection");
-            }
-            if (b == '\n') {
-                byte[] bytes = line.toByteArray();
-                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-                return new String(bytes, 0, length, StandardCharsets.UTF_8);
-            }
-            if (line.size() >= MAX_REPLY_LINE) {
-                throw new IOException("reply line from the internal server is too long");
-            }
-            line.write(b);
         }
     }
 
