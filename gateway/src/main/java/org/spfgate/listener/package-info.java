@@ -5,9 +5,10 @@
  * <p>Place in the message path: {@code listener → session → policy → headers → relay}. The
  * listener accepts connections (a thread each: {@link org.spfgate.listener.SessionThreads};
  * {@code TCP_NODELAY}; PROXY protocol from configured load balancers), enforces the connection
- * limits before the greeting, offers STARTTLS (TLS 1.2+), reads commands, and hands each command's text to the connection's
- * {@link org.spfgate.session.SmtpSession}, whose reply it sends; at DATA it gives the session
- * the connection's raw input as {@link org.spfgate.message.DotTerminatedData} (SubEtha's
+ * limits before the greeting, offers STARTTLS (TLS 1.2+), reads commands, and hands each
+ * command's text to the connection's {@link org.spfgate.session.SmtpSession}, whose reply it
+ * sends; at DATA it gives the session the connection's raw input as
+ * {@link org.spfgate.message.DotTerminatedData} (SubEtha's
  * buffered input, with the data time-out) and drains what the session left of it before
  * replying, so that no byte of the message is read as a command. It makes no mail decisions.
  * It also keeps the deadlines a client cannot stretch by trickling or never reading
