@@ -1,7 +1,9 @@
 package org.spfgate.listener;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -79,7 +81,21 @@ final class SmtpCommands {
         if (reply.code() == 421) {
             throw new DropConnectionException(421, reply.text());
         }
-        session.sendResponse(reply.code() + " " + reply.text());
+        reply(session, reply.code() + " " + reply.text());
+    }
+
+    /**
+     * Writes one reply (its lines joined by CRLF, without the last CRLF) to the client in one
+     * write, as the bytes SubEtha's {@code sendResponse} would write (UTF-8, then flushed), but
+     * without its character writer: a {@code PrintWriter} over a {@code BufferedWriter} over an
+     * encoder, each with its lock, for every reply. Whatever SubEtha writes itself (the greeting,
+     * its time-out and error replies) still goes through that writer, which it flushes every time,
+     * so the two never hold each other's bytes. After STARTTLS the socket is the TLS one.
+     */
+    static void reply(Session session, String reply) throws IOException {
+        OutputStream out = session.getSocket().getOutputStream();
+        out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     static SmtpSession smtp(ConnectionGate gate, Session session) throws DropConnectionException {
@@ -162,7 +178,7 @@ final class SmtpCommands {
             if ("DATA".equals(getName())) {
                 return new DropConnectionException(421, "4.3.0 internal error, closing connection");
             }
-            session.sendResponse("451 4.3.0 internal error");
+            reply(session, "451 4.3.0 internal error");
             return null;
         }
 
@@ -209,7 +225,7 @@ final class SmtpCommands {
             }
             response.append("\r\n250-ENHANCEDSTATUSCODES");
             response.append("\r\n250 SMTPUTF8");
-            session.sendResponse(response.toString());
+            reply(session, response.toString());
         }
     }
 
@@ -257,7 +273,7 @@ final class SmtpCommands {
         @Override
         public void execute(String commandString, Session session) throws IOException, DropConnectionException {
             if (!commandString.strip().equalsIgnoreCase("DATA")) {
-                session.sendResponse("501 5.5.4 DATA takes no parameters");
+                reply(session, "501 5.5.4 DATA takes no parameters");
                 return;
             }
             SmtpSession smtp = smtp(gate, session);
@@ -302,18 +318,18 @@ final class SmtpCommands {
         @Override
         public void execute(String commandString, Session session) throws IOException, DropConnectionException {
             if (!commandString.strip().equalsIgnoreCase("STARTTLS")) {
-                session.sendResponse("501 5.5.4 STARTTLS takes no parameters");
+                reply(session, "501 5.5.4 STARTTLS takes no parameters");
                 return;
             }
             if (!session.getServer().getEnableTLS()) {
-                session.sendResponse("454 4.7.0 TLS not available");
+                reply(session, "454 4.7.0 TLS not available");
                 return;
             }
             if (session.getSocket() instanceof SSLSocket) {
-                session.sendResponse("503 5.5.1 TLS already active");
+                reply(session, "503 5.5.1 TLS already active");
                 return;
             }
-            session.sendResponse("220 2.0.0 Ready to start TLS");
+            reply(session, "220 2.0.0 Ready to start TLS");
             try {
                 SSLSocket tls = session.getServer().createSSLSocket(session.getSocket());
                 tls.startHandshake();
@@ -342,7 +358,7 @@ final class SmtpCommands {
         @Override
         public void execute(String commandString, Session session) throws IOException, DropConnectionException {
             smtp(gate, session).reset();
-            session.sendResponse("250 2.0.0 Ok");
+            reply(session, "250 2.0.0 Ok");
         }
     }
 
@@ -357,7 +373,7 @@ final class SmtpCommands {
 
         @Override
         public void execute(String commandString, Session session) throws IOException {
-            session.sendResponse(reply);
+            reply(session, reply);
         }
     }
 
@@ -372,7 +388,7 @@ final class SmtpCommands {
 
         @Override
         public void execute(String commandString, Session session) throws IOException {
-            session.sendResponse("221 2.0.0 Bye");
+            reply(session, "221 2.0.0 Bye");
             session.quit();
         }
     }
@@ -389,10 +405,10 @@ final class SmtpCommands {
         @Override
         public void execute(String commandString, Session session) throws IOException {
             if (getArgPredicate(commandString).isEmpty()) {
-                session.sendResponse("501 5.5.4 Syntax: VRFY <address>");
+                reply(session, "501 5.5.4 Syntax: VRFY <address>");
                 return;
             }
-            session.sendResponse("252 2.5.0 Cannot VRFY user, but will accept message and attempt delivery");
+            reply(session, "252 2.5.0 Cannot VRFY user, but will accept message and attempt delivery");
         }
     }
 
@@ -404,7 +420,7 @@ final class SmtpCommands {
 
         @Override
         public void execute(String commandString, Session session) throws IOException {
-            session.sendResponse("214 2.0.0 See RFC 5321; commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY"
+            reply(session, "214 2.0.0 See RFC 5321; commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY"
                     + (session.getServer().getEnableTLS() ? " STARTTLS" : ""));
         }
     }
