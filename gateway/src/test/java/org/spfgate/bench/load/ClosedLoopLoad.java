@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +27,18 @@ final class ClosedLoopLoad {
     /** What one phase measured; {@code loadAverage} is the machine's, read at its end. */
     record Result(int concurrency, double seconds, long messages, long failures, List<String> firstFailures,
             Latencies latencies, double serverCpuSeconds, long serverMaxRssBytes, String loadAverage,
-            double loadGeneratorCpuSeconds, double machineBusySeconds) {
+            double loadGeneratorCpuSeconds, double machineBusySeconds, Switches switches) {
+
+        /** Context switches during the phase: the server's threads, the load generator's, the machine's. */
+        record Switches(long server, long loadGenerator, long machine) {
+        }
+
+        /** Context switches per message: server, load generator, whole machine. */
+        String switchesPerMessage() {
+            return messages == 0 ? "?" : String.format(Locale.ROOT, "%.1f / %.1f / %.1f",
+                    switches.server() / (double) messages, switches.loadGenerator() / (double) messages,
+                    switches.machine() / (double) messages);
+        }
 
         double messagesPerSecond() {
             return messages / seconds;
@@ -77,6 +89,9 @@ final class ClosedLoopLoad {
         double cpuBefore = serverProcess.cpuSeconds();
         double ownCpuBefore = ProcStatus.ownCpuSeconds();
         double machineBefore = ProcStatus.machineBusySeconds();
+        long switchesBefore = serverProcess.contextSwitches();
+        long ownSwitchesBefore = ProcStatus.ownContextSwitches();
+        long machineSwitchesBefore = ProcStatus.machineContextSwitches();
         long maxRss = serverProcess.rssBytes();
         long start = System.nanoTime();
         long end = start + duration.toNanos();
@@ -123,6 +138,9 @@ final class ClosedLoopLoad {
         double cpu = serverProcess.cpuSeconds() - cpuBefore;
         double ownCpu = ProcStatus.ownCpuSeconds() - ownCpuBefore;
         double machine = ProcStatus.machineBusySeconds() - machineBefore;
+        Result.Switches switches = new Result.Switches(serverProcess.contextSwitches() - switchesBefore,
+                ProcStatus.ownContextSwitches() - ownSwitchesBefore,
+                ProcStatus.machineContextSwitches() - machineSwitchesBefore);
         maxRss = Math.max(maxRss, serverProcess.rssBytes());
         List<long[]> parts = new ArrayList<>();
         int total = 0;
@@ -139,6 +157,6 @@ final class ClosedLoopLoad {
             at += part.length;
         }
         return new Result(concurrency, seconds, messages.sum(), failures.sum(), List.copyOf(failureTexts),
-                new Latencies(all), cpu, maxRss, ProcStatus.loadAverage(), ownCpu, machine);
+                new Latencies(all), cpu, maxRss, ProcStatus.loadAverage(), ownCpu, machine, switches);
     }
 }

@@ -220,6 +220,8 @@ public final class LoadGenerator {
                     f2(m.gateway().machineCpuMillisPerMessage()), f2(m.sink().machineCpuMillisPerMessage()), "");
             row(t, "load generator CPU per message at " + c + " (ms)",
                     f2(m.gateway().loadGeneratorCpuMillisPerMessage()), f2(m.sink().loadGeneratorCpuMillisPerMessage()), "");
+            row(t, "context switches per message at " + c + " (server / load generator / whole machine)",
+                    m.gateway().switchesPerMessage(), m.sink().switchesPerMessage(), "");
         }
         row(t, "latency at 1, median / p99 (ms)", ms(gateway1), ms(sink1),
                 "median ≤ the sink's + 0.3 ms: here +"
@@ -312,10 +314,11 @@ public final class LoadGenerator {
 
     private static ClosedLoopLoad.Result report(ClosedLoopLoad.Result r) {
         System.out.printf(Locale.ROOT, "  %d messages in %.1f s = %.0f/s; latency median %.2f ms, p99 %.2f ms;"
-                + " server CPU %.2f ms/message (machine %.2f, load generator %.2f); server max RSS %d MB; %d failed %s%n",
+                + " server CPU %.2f ms/message (machine %.2f, load generator %.2f); context switches per message %s;"
+                + " server max RSS %d MB; %d failed %s%n",
                 r.messages(), r.seconds(), r.messagesPerSecond(), r.latencies().medianMillis(),
                 r.latencies().percentileMillis(99), r.serverCpuMillisPerMessage(), r.machineCpuMillisPerMessage(),
-                r.loadGeneratorCpuMillisPerMessage(), r.serverMaxRssBytes() / MB,
+                r.loadGeneratorCpuMillisPerMessage(), r.switchesPerMessage(), r.serverMaxRssBytes() / MB,
                 r.failures(), r.firstFailures());
         return r;
     }

@@ -2,11 +2,13 @@ package org.spfgate.bench.load;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What Linux's {@code /proc/<pid>} says about a child process: resident memory ({@code VmRSS},
- * its peak {@code VmHWM}) and CPU time used ({@code utime + stime} of {@code stat}).
+ * its peak {@code VmHWM}), CPU time used ({@code utime + stime} of {@code stat}) and context switches.
  */
 final class ProcStatus {
 
@@ -61,6 +63,50 @@ final class ProcStatus {
             }
         }
         return busy / (double) TICKS_PER_SECOND;
+    }
+
+    /**
+     * Context switches of the process's threads alive now, voluntary (a thread blocked: a read
+     * with nothing to read, a parked carrier, a poller's wait) and not (preempted), summed over
+     * {@code /proc/<pid>/task/*}/status; the switches of threads that have ended are not counted.
+     */
+    long contextSwitches() throws IOException {
+        return contextSwitchesOf(Long.toString(pid));
+    }
+
+    /** The same for this process, the load generator. */
+    static long ownContextSwitches() throws IOException {
+        return contextSwitchesOf("self");
+    }
+
+    /** Context switches on the whole machine so far ({@code ctxt} of {@code /proc/stat}). */
+    static long machineContextSwitches() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+            if (line.startsWith("ctxt ")) {
+                return Long.parseLong(line.substring(5).trim());
+            }
+        }
+        throw new IOException("no ctxt in /proc/stat");
+    }
+
+    private static long contextSwitchesOf(String process) throws IOException {
+        long switches = 0;
+        try (var tasks = Files.list(Path.of("/proc", process, "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                List<String> lines;
+                try {
+                    lines = Files.readAllLines(task.resolve("status"));
+                } catch (NoSuchFileException ended) {
+                    continue; // the thread ended meanwhile
+                }
+                for (String line : lines) {
+                    if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                        switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    }
+                }
+            }
+        }
+        return switches;
     }
 
     private static double cpuSecondsOf(String process) throws IOException {
