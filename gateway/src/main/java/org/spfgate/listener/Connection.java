@@ -90,11 +90,7 @@ final class Connection {
      */
     void expire(String reply) {
         closed = true;
-        try {
-            subetha.sendResponse(reply);
-        } catch (IOException gone) {
-            // the client left already
-        }
+        SmtpCommands.reply(subetha, reply); // a client that left already is not told
         subetha.quit();
         try {
             socket.close();
@@ -126,11 +122,7 @@ final class Connection {
                 return;
             }
             closed = true;
-            try {
-                subetha.sendResponse("421 4.3.2 Service shutting down, try again later");
-            } catch (IOException gone) {
-                // the client left already
-            }
+            SmtpCommands.reply(subetha, "421 4.3.2 Service shutting down, try again later");
             subetha.quit();
         } finally {
             commandLock.unlock();

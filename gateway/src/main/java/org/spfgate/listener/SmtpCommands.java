@@ -88,14 +88,24 @@ final class SmtpCommands {
      * Writes one reply (its lines joined by CRLF, without the last CRLF) to the client in one
      * write, as the bytes SubEtha's {@code sendResponse} would write (UTF-8, then flushed), but
      * without its character writer: a {@code PrintWriter} over a {@code BufferedWriter} over an
-     * encoder, each with its lock, for every reply. Whatever SubEtha writes itself (the greeting,
-     * its time-out and error replies) still goes through that writer, which it flushes every time,
-     * so the two never hold each other's bytes. After STARTTLS the socket is the TLS one.
+     * encoder, each with its lock, for every reply. Every reply of ours goes this way, the
+     * deadlines' 421s included; what SubEtha writes itself (the greeting, its time-out and error
+     * replies) still goes through that writer, which it flushes every time, so the two never hold
+     * each other's bytes. After STARTTLS the socket is the TLS one.
+     *
+     * <p>A reply that cannot be written (the client left, or its write deadline closed the socket)
+     * is dropped without an exception, as SubEtha's {@code PrintWriter} drops it: the session's
+     * next read finds the connection gone and ends it quietly, instead of a logged stack trace per
+     * vanished client.
      */
-    static void reply(Session session, String reply) throws IOException {
-        OutputStream out = session.getSocket().getOutputStream();
-        out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+    static void reply(Session session, String reply) {
+        try {
+            OutputStream out = session.getSocket().getOutputStream();
+            out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException gone) {
+            // the connection is gone: nothing to tell the client, the next read ends the session
+        }
     }
 
     static SmtpSession smtp(ConnectionGate gate, Session session) throws DropConnectionException {
